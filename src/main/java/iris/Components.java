@@ -1,0 +1,29 @@
+package iris;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import iris.api.ApiKeyStore;
+import iris.db.SharedState;
+import iris.incident.IncidentStore;
+import iris.ingest.IngestMetrics;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What the launcher builds once and hands to every verticle. Stores are thread-safe and
+ * context-agnostic, so verticle instances share them.
+ *
+ * @param deployed false until every verticle of this node's roles has started (readiness)
+ */
+public record Components(
+    IrisConfig config,
+    Clock clock,
+    PgConnectOptions dbOptions,
+    Pool pool,
+    SharedState sharedState,
+    PrometheusMeterRegistry registry,
+    IngestMetrics ingestMetrics,
+    IncidentStore incidents,
+    ApiKeyStore apiKeys,
+    AtomicBoolean deployed) {}

@@ -1,0 +1,171 @@
+package iris;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import iris.api.ApiKeyBootstrap;
+import iris.api.ApiKeyStore;
+import iris.api.WebhookVerticle;
+import iris.db.Database;
+import iris.db.EmbeddedDatabase;
+import iris.db.LocalSharedState;
+import iris.db.Migrations;
+import iris.db.RedisSharedState;
+import iris.db.SharedState;
+import iris.enrich.EnrichmentVerticle;
+import iris.enroll.EnrollmentWorkerVerticle;
+import iris.incident.IncidentStore;
+import iris.ingest.IngestMetrics;
+import iris.notify.NotifierVerticle;
+import iris.schedule.SchedulerVerticle;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: database, migrations, Vert.x (clustered or not), shared components,
+ * then one deployment per role. Readiness stays down until every deployment succeeded.
+ */
+public final class IrisApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IrisApp.class);
+
+  private final Vertx vertx;
+  private final Components components;
+  private final EmbeddedDatabase embedded;
+
+  private IrisApp(Vertx vertx, Components components, EmbeddedDatabase embedded) {
+    this.vertx = vertx;
+    this.components = components;
+    this.embedded = embedded;
+  }
+
+  /** Blocking: returns once every verticle of the configured roles is deployed. */
+  public static IrisApp start(IrisConfig config) throws Exception {
+    LOG.info("Starting Iris: {}", config);
+    EmbeddedDatabase embedded = null;
+    String dbUrl = config.db().url();
+    if (config.db().embedded()) {
+      embedded = EmbeddedDatabase.start(config.dataDir().resolve("postgres"), config.db().embeddedPort());
+      dbUrl = embedded.url();
+    }
+    try {
+      PgConnectOptions dbOptions = Database.connectOptions(dbUrl, config.db());
+      Migrations.migrate(dbOptions);
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Vertx vertx = vertx(config, registry);
+      Components components = components(vertx, config, dbOptions, registry);
+      IrisApp app = new IrisApp(vertx, components, embedded);
+      try {
+        ApiKeyBootstrap.run(vertx, components.apiKeys(), config.auth().seedApiKey(), config.dataDir())
+            .compose(v -> app.deploy())
+            .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        app.close();
+        throw e;
+      }
+      if (!config.auth().enabled()) {
+        LOG.warn("API authentication is OFF (IRIS_AUTH=off): anyone who reaches this port can use the API. Local development only.");
+      }
+      LOG.info("Iris is ready on {}:{} with roles {}", config.http().host(), config.http().port(), config.roles());
+      return app;
+    } catch (Exception e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Vertx vertx(IrisConfig config, PrometheusMeterRegistry registry) throws Exception {
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .addLabels(Label.HTTP_CODE, Label.HTTP_METHOD, Label.POOL_TYPE, Label.POOL_NAME));
+    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    if (!config.cluster().enabled()) {
+      return builder.build();
+    }
+    options.setEventBusOptions(ClusterSetup.eventBusOptions(config.cluster()));
+    return builder.with(options).withClusterManager(ClusterSetup.clusterManager(config.cluster()))
+        .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+
+  private static Components components(Vertx vertx, IrisConfig config, PgConnectOptions dbOptions,
+      PrometheusMeterRegistry registry) {
+    Pool pool = Database.pool(vertx, dbOptions, config.db());
+    Clock clock = Clock.systemUTC();
+    SharedState shared = config.redisUrl().isEmpty()
+        ? new LocalSharedState(clock)
+        : new RedisSharedState(vertx, config.redisUrl());
+    return new Components(config, clock, dbOptions, pool, shared, registry, new IngestMetrics(registry),
+        new IncidentStore(pool, config.pipeline().lease()), new ApiKeyStore(pool), new AtomicBoolean(false));
+  }
+
+  private Future<Void> deploy() {
+    IrisConfig config = components.config();
+    List<Future<?>> deployments = new ArrayList<>();
+    if (config.roles().contains(Role.INGEST)) {
+      int instances = config.http().instances() > 0 ? config.http().instances() : Runtime.getRuntime().availableProcessors();
+      deployments.add(deploy("WebhookVerticle", () -> new WebhookVerticle(components), new DeploymentOptions().setInstances(instances)));
+    }
+    if (config.roles().contains(Role.ENRICH)) {
+      deployments.add(deploy("EnrichmentVerticle", EnrichmentVerticle::new, new DeploymentOptions()));
+    }
+    if (config.roles().contains(Role.NOTIFY)) {
+      deployments.add(deploy("NotifierVerticle", NotifierVerticle::new, new DeploymentOptions()));
+    }
+    if (config.roles().contains(Role.ENROLL)) {
+      deployments.add(deploy("EnrollmentWorkerVerticle", EnrollmentWorkerVerticle::new,
+          new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)));
+    }
+    if (config.roles().contains(Role.SCHEDULE)) {
+      deployments.add(deploy("SchedulerVerticle", () -> new SchedulerVerticle(components), new DeploymentOptions()));
+    }
+    return Future.all(deployments).onSuccess(v -> components.deployed().set(true)).mapEmpty();
+  }
+
+  private Future<String> deploy(String name, java.util.function.Supplier<? extends io.vertx.core.Deployable> verticle,
+      DeploymentOptions options) {
+    return vertx.deployVerticle(verticle, options)
+        .onSuccess(id -> LOG.info("Deployed {} x{}", name, options.getInstances()))
+        .onFailure(e -> LOG.error("Cannot deploy {}: {}", name, e.toString(), e));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Components components() {
+    return components;
+  }
+
+  /** The embedded database, or null with an external one. */
+  public EmbeddedDatabase embeddedDatabase() {
+    return embedded;
+  }
+
+  @Override
+  public void close() throws Exception {
+    components.deployed().set(false);
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package iris;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** Iris's settings, validated once at start-up. Secrets never appear in {@link #toString()}. */
+public record IrisConfig(
+    Path dataDir,
+    Set<Role> roles,
+    Http http,
+    Auth auth,
+    Db db,
+    String redisUrl,
+    Webhook webhook,
+    Pipeline pipeline,
+    Cluster cluster) {
+
+  public record Http(String host, int port, int instances) {}
+
+  public record Auth(boolean enabled, String seedApiKey) {
+    @Override
+    public String toString() {
+      return "Auth[enabled=" + enabled + ", seedApiKey=" + (seedApiKey.isEmpty() ? "unset" : "***") + "]";
+    }
+  }
+
+  /** {@code url} empty means the embedded server. */
+  public record Db(String url, int poolSize, Duration connectTimeout, int embeddedPort) {
+    public boolean embedded() {
+      return url.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Db[url=" + redact(url) + ", poolSize=" + poolSize + ", connectTimeout=" + connectTimeout + "]";
+    }
+  }
+
+  public record Webhook(
+      String token,
+      int maxBodyBytes,
+      Duration batchWindow,
+      int batchMaxAlerts,
+      int maxInFlight,
+      int retryAfterSeconds) {
+    @Override
+    public String toString() {
+      return "Webhook[token=" + (token.isEmpty() ? "unset" : "***") + ", maxBodyBytes=" + maxBodyBytes
+          + ", batchWindow=" + batchWindow + ", batchMaxAlerts=" + batchMaxAlerts + "]";
+    }
+  }
+
+  public record Pipeline(Duration lease, Duration sweepInterval, int sweepLimit) {}
+
+  public record Cluster(boolean enabled, String host, int port, List<String> members, int eventBusPort) {}
+
+  public static IrisConfig from(ConfigSource source) {
+    String dbUrl = source.string("db.url").strip();
+    if (!dbUrl.isEmpty() && !dbUrl.startsWith("postgresql://") && !dbUrl.startsWith("postgres://")) {
+      throw new ConfigException("db.url (IRIS_DB_URL): must look like postgresql://user:pass@host:port/db");
+    }
+    String redisUrl = source.string("redis.url").strip();
+    if (!redisUrl.isEmpty() && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+      throw new ConfigException("redis.url (IRIS_REDIS_URL): must look like redis://host:port");
+    }
+    List<String> members = Arrays.stream(source.string("cluster.members").split(","))
+        .map(String::strip).filter(s -> !s.isEmpty()).toList();
+    return new IrisConfig(
+        Path.of(source.string("data_dir").isBlank() ? "./data" : source.string("data_dir")),
+        Role.parse(source.string("roles"), "roles (IRIS_ROLES)"),
+        new Http(source.string("http.host"), source.integer("http.port", 0, 65535), source.integer("http.instances", 0, 64)),
+        new Auth(source.flag("auth"), source.string("api_key").strip()),
+        new Db(dbUrl, source.integer("db.pool_size", 1, 100),
+            Duration.ofMillis(source.integer("db.connect_timeout_ms", 100, 60_000)),
+            source.integer("db.embedded_port", 0, 65535)),
+        redisUrl,
+        new Webhook(source.string("webhook.token").strip(),
+            source.integer("webhook.max_body_bytes", 1024, 256 * 1024 * 1024),
+            Duration.ofMillis(source.integer("webhook.batch_window_ms", 0, 1000)),
+            source.integer("webhook.batch_max_alerts", 1, 100_000),
+            source.integer("webhook.max_in_flight", 1, 64),
+            source.integer("webhook.retry_after_seconds", 1, 3600)),
+        new Pipeline(Duration.ofSeconds(source.integer("pipeline.lease_seconds", 1, 86_400)),
+            Duration.ofMillis(Math.max(100, (long) source.integer("pipeline.sweep_interval_seconds", 0, 86_400) * 1000)),
+            source.integer("pipeline.sweep_limit", 1, 100_000)),
+        new Cluster(source.flag("cluster.enabled"), source.string("cluster.host"),
+            source.integer("cluster.port", 1, 65535), members, source.integer("cluster.eventbus_port", 0, 65535)));
+  }
+
+  public IrisConfig withRoles(Set<Role> newRoles) {
+    return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster);
+  }
+
+  public IrisConfig withClusterEnabled() {
+    return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline,
+        new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort));
+  }
+
+  @Override
+  public String toString() {
+    return "IrisConfig[dataDir=" + dataDir + ", roles=" + roles + ", " + http + ", " + auth + ", " + db
+        + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster + "]";
+  }
+
+  /** A URL with any password replaced, for logs. */
+  static String redact(String url) {
+    if (url.isEmpty()) {
+      return "embedded";
+    }
+    try {
+      URI uri = URI.create(url);
+      return uri.getRawUserInfo() == null ? url : url.replace(uri.getRawUserInfo(), "***");
+    } catch (IllegalArgumentException e) {
+      return "***";
+    }
+  }
+}

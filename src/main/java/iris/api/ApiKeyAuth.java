@@ -1,0 +1,83 @@
+package iris.api;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Authenticates {@code /api/v1} requests by {@code X-API-Key}. Known keys are cached briefly so
+ * the database is not asked on every request; a revoked key stops working within that time.
+ */
+public final class ApiKeyAuth implements Handler<RoutingContext> {
+  static final String PRINCIPAL = "iris.apiKey";
+  private static final long CACHE_MILLIS = 30_000;
+  private static final ApiKeyStore.ApiKey DEVELOPMENT = new ApiKeyStore.ApiKey(0, "auth-off", Scope.ADMIN);
+
+  private record Cached(ApiKeyStore.ApiKey key, long until) {}
+
+  private final ApiKeyStore store;
+  private final boolean enabled;
+  private final Clock clock;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  public ApiKeyAuth(ApiKeyStore store, boolean enabled, Clock clock) {
+    this.store = store;
+    this.enabled = enabled;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (!enabled) {
+      ctx.put(PRINCIPAL, DEVELOPMENT);
+      ctx.next();
+      return;
+    }
+    String key = ctx.request().getHeader("X-API-Key");
+    if (key == null || key.isBlank()) {
+      ctx.fail(new HttpProblem(401, "unauthorized", "an API key is required in the X-API-Key header", null));
+      return;
+    }
+    String hash = ApiKeyStore.hash(key.strip());
+    long now = clock.millis();
+    Cached cached = cache.get(hash);
+    if (cached != null && cached.until > now) {
+      ctx.put(PRINCIPAL, cached.key);
+      ctx.next();
+      return;
+    }
+    store.findActive(hash).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(new HttpProblem(503, "unavailable", "cannot check the API key: database unavailable", null));
+      } else if (ar.result() == null) {
+        ctx.fail(new HttpProblem(401, "unauthorized", "unknown or revoked API key", null));
+      } else {
+        cache.put(hash, new Cached(ar.result(), now + CACHE_MILLIS));
+        store.touch(ar.result().id());
+        ctx.put(PRINCIPAL, ar.result());
+        ctx.next();
+      }
+    });
+  }
+
+  /** Drops cached keys, so a revocation takes effect at once on this node. */
+  public void forgetAll() {
+    cache.clear();
+  }
+
+  /** A handler that lets the request through only when its key has {@code scope}. */
+  public static Handler<RoutingContext> require(Scope scope) {
+    return ctx -> {
+      ApiKeyStore.ApiKey key = ctx.get(PRINCIPAL);
+      if (key == null || !key.scope().includes(scope)) {
+        ctx.fail(new HttpProblem(403, "forbidden",
+            "this API key has scope '" + (key == null ? "none" : key.scope().wireName())
+                + "'; this request needs '" + scope.wireName() + "'", null));
+        return;
+      }
+      ctx.next();
+    };
+  }
+}

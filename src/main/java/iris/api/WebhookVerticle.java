@@ -1,0 +1,60 @@
+package iris.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import iris.Components;
+import iris.IrisConfig;
+import iris.incident.IncidentEvents;
+import iris.incident.IncidentRoutes;
+import iris.ingest.IngestBatcher;
+import iris.ingest.WebhookRoutes;
+
+/**
+ * The HTTP front: Alertmanager webhook, REST API, health and metrics. Deployed once per core;
+ * each instance has its own event loop and its own group-commit batcher.
+ */
+public final class WebhookVerticle extends VerticleBase {
+  private static final int API_BODY_LIMIT = 1024 * 1024;
+
+  private final Components components;
+
+  public WebhookVerticle(Components components) {
+    this.components = components;
+  }
+
+  @Override
+  public Future<?> start() {
+    IrisConfig config = components.config();
+    Router router = Router.router(vertx);
+    router.route().failureHandler(new ErrorHandler());
+
+    HealthRoutes.addRoutes(router, vertx, components);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(components.registry()));
+
+    IrisConfig.Webhook webhook = config.webhook();
+    IngestBatcher batcher = new IngestBatcher(vertx, components.incidents(), components.ingestMetrics(),
+        changes -> IncidentEvents.announce(vertx.eventBus(), changes),
+        webhook.batchWindow(), webhook.batchMaxAlerts(), webhook.maxInFlight());
+    new WebhookRoutes(webhook.token(), webhook.maxBodyBytes(), webhook.retryAfterSeconds(), batcher,
+        components.ingestMetrics()).addRoutes(router);
+
+    ApiKeyAuth auth = new ApiKeyAuth(components.apiKeys(), config.auth().enabled(), components.clock());
+    router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT)).handler(auth);
+    new IncidentRoutes(components.incidents(), vertx.eventBus()).addRoutes(router);
+    new ApiKeyRoutes(components.apiKeys(), auth).addRoutes(router);
+
+    router.route().last().handler(ctx -> ctx.fail(404));
+
+    EventLoopProbe.start(vertx, components.registry());
+    return vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.http().host())
+            .setPort(config.http().port())
+            .setCompressionSupported(true))
+        .requestHandler(router)
+        .listen();
+  }
+}

@@ -1,0 +1,34 @@
+package iris.db;
+
+import iris.IrisConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/** Builds the connection settings and the shared pool every capability's store uses. */
+public final class Database {
+  private Database() {}
+
+  public static PgConnectOptions connectOptions(String url, IrisConfig.Db db) {
+    String normalised = url.startsWith("postgres://") ? "postgresql://" + url.substring("postgres://".length()) : url;
+    PgConnectOptions options = PgConnectOptions.fromUri(normalised);
+    options.setPipeliningLimit(256);
+    options.setCachePreparedStatements(true);
+    return options;
+  }
+
+  public static Pool pool(Vertx vertx, PgConnectOptions options, IrisConfig.Db db) {
+    PoolOptions poolOptions = new PoolOptions()
+        .setMaxSize(db.poolSize())
+        .setName("iris-db")
+        .setShared(false)
+        // An unreachable database must fail a request quickly (503), not hang it.
+        .setConnectionTimeout((int) Math.max(1, db.connectTimeout().toSeconds()))
+        .setMaxWaitQueueSize(10_000);
+    NetClientOptions net = new NetClientOptions().setConnectTimeout((int) db.connectTimeout().toMillis());
+    return PgBuilder.pool().with(poolOptions).with(net).connectingTo(options).using(vertx).build();
+  }
+}

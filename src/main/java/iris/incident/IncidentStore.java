@@ -1,0 +1,274 @@
+package iris.incident;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** All SQL on {@code incidents} and {@code alert_groups}. */
+public final class IncidentStore {
+
+  private static final String UPSERT_GROUPS = """
+      INSERT INTO alert_groups AS g (receiver, group_key, external_url, status, group_labels,
+                                     common_labels, common_annotations, truncated_alerts)
+      SELECT r, k, u, s, gl::jsonb, cl::jsonb, ca::jsonb, t
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[])
+           AS x(r, k, u, s, gl, cl, ca, t)
+      ON CONFLICT (receiver, group_key) DO UPDATE SET
+        external_url = EXCLUDED.external_url, status = EXCLUDED.status,
+        group_labels = EXCLUDED.group_labels, common_labels = EXCLUDED.common_labels,
+        common_annotations = EXCLUDED.common_annotations, truncated_alerts = EXCLUDED.truncated_alerts,
+        last_seen_at = now(), delivery_count = g.delivery_count + 1
+      RETURNING id, receiver, group_key""";
+
+  // A repeat delivery only refreshes the row. A firing alert that Iris already holds as
+  // resolved is a late copy (HA peer, retry) and never reopens it: a real re-fire has a new startsAt.
+  private static final String UPSERT_INCIDENTS = """
+      INSERT INTO incidents AS i (fingerprint, starts_at, ends_at, status, resolved_by, alertname, severity,
+                                  instance, service, labels, annotations, generator_url, group_id,
+                                  delivery_count, pipeline_lease_until)
+      SELECT f, sa, ea, st, CASE WHEN st = 'resolved' THEN 'alertmanager' END, an, sv, ins, svc,
+             lb::jsonb, ann::jsonb, gu, gid, d, now() + $14::bigint * interval '1 millisecond'
+      FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
+                  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::int[])
+           AS x(f, sa, ea, st, an, sv, ins, svc, lb, ann, gu, gid, d)
+      ORDER BY f, sa
+      ON CONFLICT (fingerprint, starts_at) DO UPDATE SET
+        last_seen_at = now(),
+        delivery_count = i.delivery_count + EXCLUDED.delivery_count,
+        labels = EXCLUDED.labels, annotations = EXCLUDED.annotations,
+        generator_url = EXCLUDED.generator_url, group_id = EXCLUDED.group_id,
+        severity = EXCLUDED.severity, instance = EXCLUDED.instance, service = EXCLUDED.service,
+        status = CASE WHEN i.status = 'resolved' THEN 'resolved' ELSE EXCLUDED.status END,
+        resolved_by = CASE WHEN i.status = 'resolved' THEN i.resolved_by ELSE EXCLUDED.resolved_by END,
+        ends_at = CASE WHEN i.status = 'resolved' THEN i.ends_at ELSE EXCLUDED.ends_at END,
+        status_changed_at = CASE WHEN i.status = 'firing' AND EXCLUDED.status = 'resolved' THEN now() ELSE i.status_changed_at END,
+        pipeline_state = CASE WHEN i.status = 'firing' AND EXCLUDED.status = 'resolved' THEN 'received' ELSE i.pipeline_state END,
+        pipeline_lease_until = CASE WHEN i.status = 'firing' AND EXCLUDED.status = 'resolved' THEN EXCLUDED.pipeline_lease_until ELSE i.pipeline_lease_until END
+      RETURNING id, status, group_id, (xmax = 0) AS inserted, status_changed_at = now() AS changed_now""";
+
+  private static final String SELECT = """
+      SELECT i.*, EXTRACT(EPOCH FROM i.ends_at - i.starts_at)::float8 AS duration_seconds,
+             g.receiver, g.group_key, g.external_url, g.group_labels, g.common_labels, g.common_annotations
+      FROM incidents i LEFT JOIN alert_groups g ON g.id = i.group_id""";
+
+  private final Pool pool;
+  private final Duration lease;
+
+  public IncidentStore(Pool pool, Duration lease) {
+    this.pool = pool;
+    this.lease = lease;
+  }
+
+  /** Stores a batch in one transaction; returns the incidents whose state changed. */
+  public Future<List<IncidentChange>> upsert(IngestBatch batch) {
+    return upsert(batch, 3);
+  }
+
+  private Future<List<IncidentChange>> upsert(IngestBatch batch, int triesLeft) {
+    return pool.withTransaction(conn -> upsertGroups(conn, batch.groups())
+            .compose(groupIds -> upsertIncidents(conn, batch.sortedAlerts(), groupIds)))
+        .recover(failure -> triesLeft > 1 && retryable(failure)
+            ? upsert(batch, triesLeft - 1)
+            : Future.failedFuture(failure));
+  }
+
+  /** Deadlock or serialization failure: the transaction rolled back and may simply run again. */
+  private static boolean retryable(Throwable failure) {
+    return failure instanceof PgException pg
+        && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
+  }
+
+  private Future<long[]> upsertGroups(SqlConnection conn, List<AlertGroup> groups) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < groups.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparing(i -> groups.get(i).identity()));
+    int n = groups.size();
+    String[] receivers = new String[n], keys = new String[n], urls = new String[n], statuses = new String[n];
+    String[] groupLabels = new String[n], commonLabels = new String[n], commonAnnotations = new String[n];
+    Integer[] truncated = new Integer[n];
+    for (int j = 0; j < n; j++) {
+      AlertGroup g = groups.get(order.get(j));
+      receivers[j] = g.receiver();
+      keys[j] = g.groupKey();
+      urls[j] = g.externalUrl();
+      statuses[j] = g.status();
+      groupLabels[j] = g.groupLabelsJson();
+      commonLabels[j] = g.commonLabelsJson();
+      commonAnnotations[j] = g.commonAnnotationsJson();
+      truncated[j] = g.truncatedAlerts();
+    }
+    Tuple params = Tuple.of(receivers, keys, urls, statuses, groupLabels, commonLabels, commonAnnotations, truncated);
+    return conn.preparedQuery(UPSERT_GROUPS).execute(params).map(rows -> {
+      Map<String, Long> byIdentity = new HashMap<>();
+      for (Row row : rows) {
+        byIdentity.put(row.getString("receiver") + '\u0000' + row.getString("group_key"), row.getLong("id"));
+      }
+      long[] ids = new long[n];
+      for (int i = 0; i < n; i++) {
+        ids[i] = byIdentity.get(groups.get(i).identity());
+      }
+      return ids;
+    });
+  }
+
+  private Future<List<IncidentChange>> upsertIncidents(SqlConnection conn, List<Alert> alerts, long[] groupIds) {
+    int n = alerts.size();
+    String[] fingerprints = new String[n], statuses = new String[n], names = new String[n], severities = new String[n];
+    String[] instances = new String[n], services = new String[n], labels = new String[n], annotations = new String[n];
+    String[] urls = new String[n];
+    OffsetDateTime[] starts = new OffsetDateTime[n], ends = new OffsetDateTime[n];
+    Long[] groups = new Long[n];
+    Integer[] deliveries = new Integer[n];
+    for (int j = 0; j < n; j++) {
+      Alert a = alerts.get(j);
+      fingerprints[j] = a.fingerprint();
+      starts[j] = a.startsAt();
+      ends[j] = a.resolved() ? a.endsAt() : null;
+      statuses[j] = a.status();
+      names[j] = a.alertname();
+      severities[j] = a.severity();
+      instances[j] = a.instance();
+      services[j] = a.service();
+      labels[j] = a.labelsJson();
+      annotations[j] = a.annotationsJson();
+      urls[j] = a.generatorUrl();
+      groups[j] = groupIds[a.group()];
+      deliveries[j] = a.deliveries();
+    }
+    Tuple params = Tuple.tuple()
+        .addArrayOfString(fingerprints).addArrayOfOffsetDateTime(starts).addArrayOfOffsetDateTime(ends)
+        .addArrayOfString(statuses).addArrayOfString(names).addArrayOfString(severities)
+        .addArrayOfString(instances).addArrayOfString(services).addArrayOfString(labels)
+        .addArrayOfString(annotations).addArrayOfString(urls).addArrayOfLong(groups)
+        .addArrayOfInteger(deliveries).addLong(lease.toMillis());
+    return conn.preparedQuery(UPSERT_INCIDENTS).execute(params)
+        .map(IncidentStore::changes);
+  }
+
+  private static List<IncidentChange> changes(RowSet<Row> rows) {
+    List<IncidentChange> changed = new ArrayList<>();
+    for (Row row : rows) {
+      boolean inserted = row.getBoolean("inserted");
+      boolean resolvedNow = !inserted && row.getBoolean("changed_now") && "resolved".equals(row.getString("status"));
+      if (inserted || resolvedNow) {
+        changed.add(new IncidentChange(row.getLong("id"), row.getString("status"), row.getLong("group_id")));
+      }
+    }
+    return changed;
+  }
+
+  public Future<JsonObject> find(long id) {
+    return pool.preparedQuery(SELECT + " WHERE i.id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : IncidentJson.of(rows.iterator().next()));
+  }
+
+  /** One page, newest first; {@code afterId} is the cursor (exclusive). */
+  public Future<List<JsonObject>> list(IncidentQuery query) {
+    StringBuilder sql = new StringBuilder(SELECT).append(" WHERE true");
+    Tuple params = Tuple.tuple();
+    addFilter(sql, params, "i.status", query.status());
+    addFilter(sql, params, "i.severity", query.severity());
+    addFilter(sql, params, "i.alertname", query.alertname());
+    addFilter(sql, params, "i.instance", query.instance());
+    addFilter(sql, params, "i.service", query.service());
+    if (query.since() != null) {
+      params.addOffsetDateTime(query.since());
+      sql.append(" AND i.starts_at >= $").append(params.size());
+    }
+    if (query.until() != null) {
+      params.addOffsetDateTime(query.until());
+      sql.append(" AND i.starts_at < $").append(params.size());
+    }
+    if (query.beforeId() != null) {
+      params.addLong(query.beforeId());
+      sql.append(" AND i.id < $").append(params.size());
+    }
+    params.addInteger(query.limit());
+    sql.append(" ORDER BY i.id DESC LIMIT $").append(params.size());
+    return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+      List<JsonObject> items = new ArrayList<>();
+      rows.forEach(row -> items.add(IncidentJson.of(row)));
+      return items;
+    });
+  }
+
+  private static void addFilter(StringBuilder sql, Tuple params, String column, String value) {
+    if (value != null) {
+      params.addString(value);
+      sql.append(" AND ").append(column).append(" = $").append(params.size());
+    }
+  }
+
+  /** Sets the given operator fields; null when the incident does not exist. */
+  public Future<JsonObject> annotate(long id, String resolutionNotes, String rootCause, String acknowledgedBy) {
+    String sql = """
+        UPDATE incidents SET
+          resolution_notes = COALESCE($2, resolution_notes),
+          root_cause = COALESCE($3, root_cause),
+          acknowledged_by = COALESCE($4, acknowledged_by),
+          acknowledged_at = CASE WHEN $4::text IS NOT NULL THEN now() ELSE acknowledged_at END
+        WHERE id = $1 RETURNING id""";
+    return pool.preparedQuery(sql).execute(Tuple.of(id, resolutionNotes, rootCause, acknowledgedBy))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null) : find(id));
+  }
+
+  /** Outcome of a manual resolution. */
+  public enum ResolveOutcome { RESOLVED, ALREADY_RESOLVED, NOT_FOUND }
+
+  public record Resolution(ResolveOutcome outcome, IncidentChange change) {}
+
+  public Future<Resolution> resolveManually(long id, String note) {
+    String sql = """
+        UPDATE incidents SET status = 'resolved', resolved_by = 'manual', ends_at = now(),
+          status_changed_at = now(), resolution_notes = COALESCE($2, resolution_notes),
+          pipeline_state = 'received', pipeline_lease_until = now() + $3::bigint * interval '1 millisecond'
+        WHERE id = $1 AND status = 'firing'
+        RETURNING id, status, group_id""";
+    return pool.preparedQuery(sql).execute(Tuple.of(id, note, lease.toMillis()))
+        .compose(rows -> {
+          if (rows.size() == 1) {
+            Row row = rows.iterator().next();
+            return Future.succeededFuture(new Resolution(ResolveOutcome.RESOLVED,
+                new IncidentChange(row.getLong("id"), row.getString("status"), row.getLong("group_id"))));
+          }
+          return pool.preparedQuery("SELECT 1 FROM incidents WHERE id = $1").execute(Tuple.of(id))
+              .map(found -> new Resolution(found.size() == 0 ? ResolveOutcome.NOT_FOUND : ResolveOutcome.ALREADY_RESOLVED, null));
+        });
+  }
+
+  /**
+   * Takes up to {@code limit} incidents still in "received" whose lease ran out, and extends
+   * their lease (longer each attempt, at most an hour) so a pipeline with no consumer is not flooded.
+   */
+  public Future<List<IncidentChange>> claimExpired(int limit) {
+    String sql = """
+        UPDATE incidents i SET
+          pipeline_attempts = i.pipeline_attempts + 1,
+          pipeline_lease_until = now() + LEAST($2::bigint * interval '1 millisecond' * power(2, LEAST(i.pipeline_attempts, 10)), interval '1 hour')
+        WHERE i.id IN (
+          SELECT id FROM incidents
+          WHERE pipeline_state = 'received' AND pipeline_lease_until < now()
+          ORDER BY pipeline_lease_until LIMIT $1
+          FOR UPDATE SKIP LOCKED)
+        RETURNING i.id, i.status, i.group_id""";
+    return pool.preparedQuery(sql).execute(Tuple.of(limit, lease.toMillis())).map(rows -> {
+      List<IncidentChange> claimed = new ArrayList<>();
+      rows.forEach(row -> claimed.add(new IncidentChange(row.getLong("id"), row.getString("status"), row.getLong("group_id"))));
+      return claimed;
+    });
+  }
+}
