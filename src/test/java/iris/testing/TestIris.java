@@ -1,0 +1,72 @@
+package iris.testing;
+
+import iris.ConfigSource;
+import iris.IrisApp;
+import iris.IrisConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Starts a whole Iris the way the launcher does, configured through IRIS_* variables. */
+public final class TestIris implements AutoCloseable {
+  public static final String ADMIN_KEY = "test-admin-key";
+  public static final String WEBHOOK_TOKEN = "test-webhook-token";
+
+  public final IrisApp app;
+  public final int port;
+  public final Map<String, String> env;
+  public final Http http;
+
+  private TestIris(IrisApp app, int port, Map<String, String> env) {
+    this.app = app;
+    this.port = port;
+    this.env = env;
+    this.http = new Http("http://127.0.0.1:" + port);
+  }
+
+  /** Defaults: a fresh test database, a free port, 2 HTTP instances, the test admin key and token. */
+  public static TestIris start(Map<String, String> overrides) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("IRIS_DB_URL", TestPostgres.newDatabase());
+    env.put("IRIS_HTTP_PORT", Integer.toString(Ports.free()));
+    env.put("IRIS_HTTP_HOST", "127.0.0.1");
+    env.put("IRIS_HTTP_INSTANCES", "2");
+    env.put("IRIS_DATA_DIR", tempDir().toString());
+    env.put("IRIS_API_KEY", ADMIN_KEY);
+    env.put("IRIS_WEBHOOK_TOKEN", WEBHOOK_TOKEN);
+    env.putAll(overrides);
+    env.values().removeIf(v -> v == null);
+    IrisConfig config = IrisConfig.from(ConfigSource.load(null, env));
+    return new TestIris(IrisApp.start(config), config.http().port(), env);
+  }
+
+  public static TestIris start() throws Exception {
+    return start(Map.of());
+  }
+
+  private static Path tempDir() throws IOException {
+    return Files.createTempDirectory("iris-test");
+  }
+
+  /** Posts a webhook with the test token. */
+  public Http.Response webhook(String body) {
+    return http.post("/webhooks/alertmanager", body,
+        Map.of("Content-Type", "application/json", "Authorization", "Bearer " + WEBHOOK_TOKEN));
+  }
+
+  public Http.Response api(String method, String path, String body) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("X-API-Key", ADMIN_KEY);
+    if (body != null) {
+      headers.put("Content-Type", "application/json");
+    }
+    return http.send(method, path, body, headers);
+  }
+
+  @Override
+  public void close() throws Exception {
+    app.close();
+  }
+}
