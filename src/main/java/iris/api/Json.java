@@ -19,7 +19,7 @@ public final class Json {
 
   /** The request body as a JSON object, or a 400 that says why not. */
   public static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    if (!hasBody(ctx)) {
       throw HttpProblem.badRequest("body", "a JSON object is required");
     }
     try {
@@ -31,6 +31,15 @@ public final class Json {
       throw HttpProblem.badRequest("body", "malformed JSON");
     }
     throw HttpProblem.badRequest("body", "must be a JSON object");
+  }
+
+  /** The body as a JSON object, or an empty object when the request has none. */
+  public static JsonObject optionalBody(RoutingContext ctx) {
+    return hasBody(ctx) ? body(ctx) : new JsonObject();
+  }
+
+  private static boolean hasBody(RoutingContext ctx) {
+    return ctx.body() != null && ctx.body().buffer() != null && ctx.body().buffer().length() > 0;
   }
 
   /** Rejects fields the resource does not know, so a typo is not silently ignored. */

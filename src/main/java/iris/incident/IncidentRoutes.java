@@ -74,7 +74,7 @@ public final class IncidentRoutes {
 
   private void resolve(RoutingContext ctx) {
     long id = Json.pathId(ctx, "id");
-    JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : Json.body(ctx);
+    JsonObject body = Json.optionalBody(ctx);
     Json.onlyFields(body, Set.of("note"));
     String note = Json.optionalString(body, "note", MAX_TEXT);
     store.resolveManually(id, note).onSuccess(result -> {
