@@ -70,21 +70,27 @@ def read_rules(path):
 
 
 def render(template, labels):
-    """Fills the Go template bits of an annotation the way Prometheus would."""
+    """Fills the Go template bits of an annotation the way Prometheus would; labels a rule
+    mentions but the bench does not send get a plausible value."""
+    known = {**EXTRA_LABEL_VALUES, **labels}
+
     def label_map():
         return "map[" + " ".join(f"{k}:{v}" for k, v in sorted(labels.items())) + "]"
     text = re.sub(r"\{\{\s*printf\s+\"[^\"]*\"\s+\$value\s*\}\}", "93", template)
     text = re.sub(r"\{\{\s*\$value\s*\}\}", "0.93", text)
     text = re.sub(r"\{\{\s*\$labels\s*\}\}", lambda _: label_map(), text)
-    return re.sub(r"\{\{\s*\$labels\.(\w+)\s*\}\}", lambda m: labels.get(m.group(1), ""), text)
+    return re.sub(r"\{\{\s*\$labels\.(\w+)\s*\}\}", lambda m: known.get(m.group(1), ""), text)
 
 
 def lua_string(text):
-    """A Lua 5.1 string literal; every byte outside printable ASCII becomes \\ddd."""
+    """A Lua 5.1 string literal; bytes outside printable ASCII become \\ddd."""
     out = []
     for byte in text.encode("utf-8"):
         ch = chr(byte)
-        out.append(ch if 32 <= byte < 127 and ch not in '\\"' else f"\\{byte:03d}")
+        if ch in '\\"':
+            out.append("\\" + ch)
+        else:
+            out.append(ch if 32 <= byte < 127 else f"\\{byte:03d}")
     return '"' + "".join(out) + '"'
 
 
@@ -94,7 +100,7 @@ def templates(rule, exporter):
         "alertname": rule["alert"], "instance": f"@INST@:{port}", "job": exporter,
         "severity": rule["labels"].get("severity", "warning"), "env": "prod", "datacenter": "@DC@",
     }
-    annotations = {k: render(v, {**EXTRA_LABEL_VALUES, **labels}) for k, v in rule["annotations"].items()}
+    annotations = {k: render(v, labels) for k, v in rule["annotations"].items()}
     generator = "http://prometheus:9090/graph?g0.expr=" + urllib.parse.quote(rule.get("expr", ""), safe="") + "&g0.tab=1"
     common = {"startsAt": "@TS@", "endsAt": "0001-01-01T00:00:00Z", "generatorURL": generator}
     compact = {"separators": (",", ":"), "ensure_ascii": False}
