@@ -1,0 +1,61 @@
+package iris;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import iris.api.ApiKeyBootstrap;
+import iris.testing.Http;
+import iris.testing.Payloads;
+import iris.testing.Ports;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A newcomer's start: no database URL, no API key. Iris runs its own PostgreSQL 16 under the
+ * data directory, writes a generated admin key once (0600), and keeps incidents across restarts.
+ */
+class EmbeddedStartIT {
+
+  private static IrisApp start(Path dataDir, int port) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("IRIS_DATA_DIR", dataDir.toString());
+    env.put("IRIS_HTTP_PORT", Integer.toString(port));
+    env.put("IRIS_HTTP_HOST", "127.0.0.1");
+    env.put("IRIS_HTTP_INSTANCES", "1");
+    return IrisApp.start(IrisConfig.from(ConfigSource.load(null, env)));
+  }
+
+  @Test
+  void firstStartMakesAnAdminKeyAndIncidentsSurviveARestart() throws Exception {
+    Path dataDir = Files.createTempDirectory("iris-embedded");
+    int port = Ports.free();
+    Http http = new Http("http://127.0.0.1:" + port);
+    Path keyFile = dataDir.resolve(ApiKeyBootstrap.KEY_FILE);
+    String key;
+    try (IrisApp app = start(dataDir, port)) {
+      assertTrue(Files.exists(dataDir.resolve("postgres/PG_VERSION")), "embedded PostgreSQL lives under the data dir");
+      assertEquals("16", Files.readString(dataDir.resolve("postgres/PG_VERSION")).strip());
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+      key = Files.readString(keyFile).strip();
+      assertTrue(key.startsWith("iris_") && key.length() > 40);
+      Http.Response stored = http.post("/webhooks/alertmanager",
+          Payloads.webhook("g-embedded", Payloads.firing("fp-embedded-1", "HostDown", "h:9100", Instant.parse("2026-05-01T00:00:00Z"))).encode(),
+          Map.of("Content-Type", "application/json"));
+      assertEquals(200, stored.status(), "no token configured: the webhook is open");
+      assertEquals(401, http.get("/api/v1/incidents", Map.of()).status());
+    }
+    Files.delete(keyFile); // as the operator is told to do after reading it
+    try (IrisApp app = start(dataDir, port)) {
+      Http.Response list = http.get("/api/v1/incidents", Map.of("X-API-Key", key));
+      assertEquals(200, list.status(), "the generated key still works after a restart");
+      assertEquals("fp-embedded-1", list.json().getJsonArray("items").getJsonObject(0).getString("fingerprint"));
+      assertFalse(Files.exists(keyFile), "a key exists already: no new one is made or written");
+    }
+  }
+}
