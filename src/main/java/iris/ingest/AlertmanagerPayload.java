@@ -193,7 +193,7 @@ public final class AlertmanagerPayload {
   }
 
   /** Alertmanager's own label-set fingerprint (FNV-1a 64 over sorted names and values). */
-  static String fingerprint(JsonNode labels) {
+  public static String fingerprint(JsonNode labels) {
     TreeMap<String, String> sorted = new TreeMap<>();
     labels.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue().asText()));
     long hash = 0xcbf29ce484222325L;
