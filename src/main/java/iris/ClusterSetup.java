@@ -23,7 +23,9 @@ public final class ClusterSetup {
     hazelcast.setProperty("hazelcast.socket.bind.any", "false");
     NetworkConfig network = hazelcast.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
-    network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    if (!cluster.host().isBlank()) {
+      network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
@@ -32,10 +34,12 @@ public final class ClusterSetup {
     return manager;
   }
 
+  /** A blank host lets Hazelcast and the event bus pick the container's address (Swarm). */
   public static EventBusOptions eventBusOptions(IrisConfig.Cluster cluster) {
-    return new EventBusOptions()
-        .setHost(cluster.host())
-        .setPort(cluster.eventBusPort())
-        .setClusterPublicHost(cluster.host());
+    EventBusOptions options = new EventBusOptions().setPort(cluster.eventBusPort());
+    if (!cluster.host().isBlank()) {
+      options.setHost(cluster.host()).setClusterPublicHost(cluster.host());
+    }
+    return options;
   }
 }

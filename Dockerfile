@@ -1,0 +1,24 @@
+# Build: docker build -t iris .   Run: docker run -p 8080:8080 -v iris-data:/data iris
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q -ntp dependency:go-offline
+COPY src src
+COPY conf conf
+COPY migrations migrations
+RUN mvn -B -q -ntp package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --home /data --uid 10001 iris && mkdir -p /data /app/conf && chown iris /data
+WORKDIR /app
+COPY --from=build /src/target/iris.jar /app/iris.jar
+COPY conf/iris.yaml /app/conf/iris.yaml
+USER iris
+ENV IRIS_DATA_DIR=/data \
+    IRIS_CONFIG=/app/conf/iris.yaml \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
+VOLUME /data
+EXPOSE 8080 5701
+HEALTHCHECK --interval=15s --timeout=3s --start-period=60s CMD curl -fs http://127.0.0.1:8080/health/live || exit 1
+ENTRYPOINT ["java", "-jar", "/app/iris.jar"]
