@@ -7,7 +7,7 @@ package iris;
  */
 public enum EventAddress {
   INCIDENT_CHANGED("iris.incident.changed",
-      "{id, status, group_id}: an incident is new (firing) or newly resolved; point-to-point, load-balanced",
+      "{group_id, incidents: [{id, status}]}: incidents of one alert group became firing (new) or resolved; point-to-point, load-balanced",
       false);
 
   private final String address;

@@ -36,8 +36,9 @@ class ClusterIT {
       assertEquals(200, api.webhook(Payloads.webhook("g-cluster",
           Payloads.firing("fp-cluster-1", "HostDown", "h:9100", Instant.now().minusSeconds(10))).encode()).status());
       JsonObject change = handled.get(30, TimeUnit.SECONDS);
-      assertEquals("firing", change.getString("status"));
-      assertNotNull(change.getLong("id"));
+      assertNotNull(change.getLong("group_id"));
+      assertEquals("firing", change.getJsonArray("incidents").getJsonObject(0).getString("status"));
+      assertNotNull(change.getJsonArray("incidents").getJsonObject(0).getLong("id"));
     }
   }
 

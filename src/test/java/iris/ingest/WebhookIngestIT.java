@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import iris.EventAddress;
+import iris.incident.IncidentEvents;
 import iris.testing.Http;
 import iris.testing.Payloads;
 import iris.testing.Sql;
@@ -30,12 +31,16 @@ class WebhookIngestIT {
   private static TestIris iris;
   private static String db;
   private static final List<JsonObject> changes = new CopyOnWriteArrayList<>();
+  private static final List<JsonObject> messages = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
     iris = TestIris.start();
     db = iris.env.get("IRIS_DB_URL");
-    iris.app.vertx().eventBus().<JsonObject>consumer(EventAddress.INCIDENT_CHANGED.address(), m -> changes.add(m.body()));
+    iris.app.vertx().eventBus().<JsonObject>consumer(EventAddress.INCIDENT_CHANGED.address(), m -> {
+      messages.add(m.body());
+      IncidentEvents.changes(m.body()).forEach(c -> changes.add(new JsonObject().put("id", c.id()).put("status", c.status()).put("group_id", c.groupId())));
+    });
   }
 
   @AfterAll
@@ -88,6 +93,20 @@ class WebhookIngestIT {
     List<JsonObject> announced = changesFor(id);
     assertEquals(1, announced.size(), "a new firing incident is announced once");
     assertEquals("firing", announced.get(0).getString("status"));
+  }
+
+  @Test
+  void oneMessageAnnouncesTheNewIncidentsOfAGroup() throws Exception {
+    Instant start = now().minusSeconds(60);
+    assertEquals(200, iris.webhook(Payloads.webhook("g-storm",
+        Payloads.firing("fp-storm-1", "DiskFull", "a:9100", start),
+        Payloads.firing("fp-storm-2", "DiskFull", "b:9100", start),
+        Payloads.firing("fp-storm-3", "DiskFull", "c:9100", start)).encode()).status());
+    long group = ((Number) Sql.rows(db, "SELECT id FROM alert_groups WHERE group_key = 'g-storm'").get(0).get("id")).longValue();
+    Thread.sleep(300);
+    List<JsonObject> forGroup = messages.stream().filter(m -> m.getLong("group_id") == group).toList();
+    assertEquals(1, forGroup.size(), "one message for the group: " + forGroup);
+    assertEquals(3, forGroup.get(0).getJsonArray("incidents").size());
   }
 
   @Test
