@@ -17,7 +17,7 @@ COPY conf/iris.yaml /app/conf/iris.yaml
 USER iris
 ENV IRIS_DATA_DIR=/data \
     IRIS_CONFIG=/app/conf/iris.yaml \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-Xmx256m -XX:+ExitOnOutOfMemoryError"
 VOLUME /data
 EXPOSE 8080 5701
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s CMD curl -fs http://127.0.0.1:8080/health/live || exit 1

@@ -7,7 +7,7 @@
 #
 # Env: DURATION (wrk -d, default 30s), IRIS_JAR (default target/iris.jar),
 #      IRIS_SHARED (default ../shared; alert rules in $IRIS_SHARED/data/alert-rules),
-#      JAVA_OPTS (extra JVM flags), KEEP_TMP=1 (keep logs and data for a post-mortem).
+#      JAVA_OPTS (JVM flags, default -Xmx256m: the heap Iris is sized for), KEEP_TMP=1 (keep logs and data for a post-mortem).
 # Diagnostics go to stderr; stdout ends with the five result lines.
 set -euo pipefail
 
@@ -150,7 +150,7 @@ log "starting Iris from $IRIS_JAR on $iris_url (data in $tmp/data)"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 env IRIS_CONFIG=conf/iris.yaml IRIS_DATA_DIR="$tmp/data" IRIS_HTTP_HOST=127.0.0.1 \
   IRIS_HTTP_PORT="$iris_port" IRIS_WEBHOOK_TOKEN="$TOKEN" IRIS_API_KEY="$API_KEY" \
-  java ${JAVA_OPTS:-} -jar "$IRIS_JAR" >"$tmp/iris.log" 2>&1 &
+  java ${JAVA_OPTS:--Xmx256m} -jar "$IRIS_JAR" >"$tmp/iris.log" 2>&1 &
 iris_pid=$!
 wait_ready Iris "$iris_url/health/ready" "$iris_pid" 90
 log "Iris ready (pid $iris_pid)"

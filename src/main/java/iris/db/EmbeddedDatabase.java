@@ -34,7 +34,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setCleanDataDirectory(false)
         .setPGStartupWait(Duration.ofSeconds(60))
         .setServerConfig("max_connections", "200")
-        .setServerConfig("listen_addresses", "127.0.0.1");
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        // Throughput settings that keep every COMMIT durable (fsync and synchronous_commit stay on):
+        // fewer checkpoints mean fewer full-page images in the WAL under a steady insert load.
+        .setServerConfig("shared_buffers", "256MB")
+        .setServerConfig("wal_buffers", "16MB")
+        .setServerConfig("max_wal_size", "4GB")
+        .setServerConfig("checkpoint_timeout", "15min")
+        .setServerConfig("wal_writer_delay", "10ms");
     if (port > 0) {
       builder.setPort(port);
     }
