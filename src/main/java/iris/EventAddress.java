@@ -2,22 +2,17 @@ package iris;
 
 /**
  * Every event-bus address Iris uses, with what its body holds. Bodies are small JSON objects
- * with ids (the database row is the truth), so they can cross the cluster. The dashboard
- * bridge may forward only the addresses marked {@code bridged}.
+ * with ids (the database row is the truth), so they can cross the cluster.
  */
 public enum EventAddress {
   INCIDENT_CHANGED("iris.incident.changed",
-      "{group_id, incidents: [{id, status}]}: incidents of one alert group became firing (new) or resolved; point-to-point, load-balanced",
-      false);
+      "{group_id, incidents: [{id, status}]}: incidents of one alert group became firing (new) or resolved; point-to-point, load-balanced");
 
   private final String address;
   private final String body;
-  private final boolean bridged;
-
-  EventAddress(String address, String body, boolean bridged) {
+  EventAddress(String address, String body) {
     this.address = address;
     this.body = body;
-    this.bridged = bridged;
   }
 
   public String address() {
@@ -26,9 +21,5 @@ public enum EventAddress {
 
   public String body() {
     return body;
-  }
-
-  public boolean bridged() {
-    return bridged;
   }
 }

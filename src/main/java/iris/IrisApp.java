@@ -2,6 +2,7 @@ package iris;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,7 +139,7 @@ public final class IrisApp implements AutoCloseable {
     return Future.all(deployments).onSuccess(v -> components.deployed().set(true)).mapEmpty();
   }
 
-  private Future<String> deploy(String name, java.util.function.Supplier<? extends io.vertx.core.Deployable> verticle,
+  private Future<String> deploy(String name, Supplier<? extends Deployable> verticle,
       DeploymentOptions options) {
     return vertx.deployVerticle(verticle, options)
         .onSuccess(id -> LOG.info("Deployed {} x{}", name, options.getInstances()))
@@ -150,11 +152,6 @@ public final class IrisApp implements AutoCloseable {
 
   public Components components() {
     return components;
-  }
-
-  /** The embedded database, or null with an external one. */
-  public EmbeddedDatabase embeddedDatabase() {
-    return embedded;
   }
 
   @Override

@@ -43,7 +43,6 @@ public final class IncidentStore {
       FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
                   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::int[])
            AS x(f, sa, ea, st, an, sv, ins, svc, lb, ann, gu, gid, d)
-      ORDER BY f, sa
       ON CONFLICT (fingerprint, starts_at) DO UPDATE SET
         last_seen_at = now(),
         delivery_count = i.delivery_count + EXCLUDED.delivery_count,
@@ -165,7 +164,7 @@ public final class IncidentStore {
       boolean inserted = row.getBoolean("inserted");
       boolean resolvedNow = !inserted && row.getBoolean("changed_now") && "resolved".equals(row.getString("status"));
       if (inserted || resolvedNow) {
-        changed.add(new IncidentChange(row.getLong("id"), row.getString("status"), row.getLong("group_id")));
+        changed.add(change(row));
       }
     }
     return changed;
@@ -241,9 +240,7 @@ public final class IncidentStore {
     return pool.preparedQuery(sql).execute(Tuple.of(id, note, lease.toMillis()))
         .compose(rows -> {
           if (rows.size() == 1) {
-            Row row = rows.iterator().next();
-            return Future.succeededFuture(new Resolution(ResolveOutcome.RESOLVED,
-                new IncidentChange(row.getLong("id"), row.getString("status"), row.getLong("group_id"))));
+            return Future.succeededFuture(new Resolution(ResolveOutcome.RESOLVED, change(rows.iterator().next())));
           }
           return pool.preparedQuery("SELECT 1 FROM incidents WHERE id = $1").execute(Tuple.of(id))
               .map(found -> new Resolution(found.size() == 0 ? ResolveOutcome.NOT_FOUND : ResolveOutcome.ALREADY_RESOLVED, null));
@@ -267,8 +264,13 @@ public final class IncidentStore {
         RETURNING i.id, i.status, i.group_id""";
     return pool.preparedQuery(sql).execute(Tuple.of(limit, lease.toMillis())).map(rows -> {
       List<IncidentChange> claimed = new ArrayList<>();
-      rows.forEach(row -> claimed.add(new IncidentChange(row.getLong("id"), row.getString("status"), row.getLong("group_id"))));
+      rows.forEach(row -> claimed.add(change(row)));
       return claimed;
     });
+  }
+
+  /** A row returning {@code id, status, group_id}. */
+  private static IncidentChange change(Row row) {
+    return new IncidentChange(row.getLong("id"), row.getString("status"), row.getLong("group_id"));
   }
 }

@@ -49,8 +49,4 @@ public final class IngestBatch {
   public int receivedAlerts() {
     return received;
   }
-
-  public boolean isEmpty() {
-    return received == 0 && groups.isEmpty();
-  }
 }

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** Iris's own intake figures, exported on {@code /metrics}. */
@@ -14,6 +16,7 @@ public final class IngestMetrics {
   private final DistributionSummary batchAlerts;
   private final DistributionSummary batchRequests;
   private final Timer commitLatency;
+  private final Map<Integer, Counter> requestsByStatus = new ConcurrentHashMap<>();
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -30,8 +33,9 @@ public final class IngestMetrics {
   }
 
   public void request(int status) {
-    Counter.builder("iris.webhook.requests").description("Alertmanager webhook requests by HTTP status")
-        .tag("status", Integer.toString(status)).register(registry).increment();
+    requestsByStatus.computeIfAbsent(status, s -> Counter.builder("iris.webhook.requests")
+        .description("Alertmanager webhook requests by HTTP status")
+        .tag("status", Integer.toString(s)).register(registry)).increment();
   }
 
   public void committed(int requests, int alerts, long nanos, int changes) {

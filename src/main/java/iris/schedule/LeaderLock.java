@@ -45,10 +45,6 @@ public final class LeaderLock {
         .otherwise(e -> lost(e));
   }
 
-  public boolean isLeader() {
-    return leader;
-  }
-
   private Future<PgConnection> connect() {
     return PgConnection.connect(vertx, options).onSuccess(c -> {
       connection = c;

@@ -48,10 +48,6 @@ public final class SchedulerVerticle extends VerticleBase {
         .onComplete(ar -> sweeping = false);
   }
 
-  public boolean isLeader() {
-    return lock != null && lock.isLeader();
-  }
-
   @Override
   public Future<?> stop() {
     return lock == null ? Future.succeededFuture() : lock.release();
