@@ -7,6 +7,8 @@ import iris.api.ApiKeyStore;
 import iris.db.SharedState;
 import iris.incident.IncidentStore;
 import iris.ingest.IngestMetrics;
+import iris.knowledge.KnowledgeBase;
+import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -26,4 +28,6 @@ public record Components(
     IngestMetrics ingestMetrics,
     IncidentStore incidents,
     ApiKeyStore apiKeys,
+    WebClient http,
+    KnowledgeBase knowledge,
     AtomicBoolean deployed) {}

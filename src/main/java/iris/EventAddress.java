@@ -6,7 +6,13 @@ package iris;
  */
 public enum EventAddress {
   INCIDENT_CHANGED("iris.incident.changed",
-      "{group_id, incidents: [{id, status}]}: incidents of one alert group became firing (new) or resolved; point-to-point, load-balanced");
+      "{group_id, incidents: [{id, status}]}: incidents of one alert group became firing (new) or resolved; point-to-point, load-balanced"),
+  INCIDENT_ANNOTATED("iris.incident.annotated",
+      "{id}: an operator changed an incident's resolution notes or root cause; point-to-point"),
+  INCIDENT_ENRICHED("iris.incident.enriched",
+      "{group_id, incidents: [{id, status}]}: incidents of one alert group passed enrichment and wait for the notifier; point-to-point"),
+  KNOWLEDGE_CHANGED("iris.knowledge.changed",
+      "{document_id, origin}: a knowledge document's vectors changed; published to every node so in-memory indexes reload it");
 
   private final String address;
   private final String body;

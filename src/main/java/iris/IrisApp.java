@@ -25,6 +25,18 @@ import iris.db.SharedState;
 import iris.enrich.EnrichmentVerticle;
 import iris.enroll.EnrollmentWorkerVerticle;
 import iris.incident.IncidentStore;
+import iris.knowledge.CachingEmbedder;
+import iris.knowledge.Embedder;
+import iris.knowledge.KnowledgeBase;
+import iris.knowledge.KnowledgeStore;
+import iris.knowledge.LocalEmbedder;
+import iris.knowledge.MarkdownChunker;
+import iris.knowledge.OllamaEmbedder;
+import iris.knowledge.PgVectorStore;
+import iris.knowledge.VectorStore;
+import iris.knowledge.WeaviateVectorStore;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import iris.ingest.IngestMetrics;
 import iris.notify.NotifierVerticle;
 import iris.schedule.SchedulerVerticle;
@@ -72,6 +84,7 @@ public final class IrisApp implements AutoCloseable {
       IrisApp app = new IrisApp(vertx, components, embedded);
       try {
         ApiKeyBootstrap.run(vertx, components.apiKeys(), config.auth().seedApiKey(), config.dataDir())
+            .compose(v -> startKnowledge(components))
             .compose(v -> app.deploy())
             .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -112,8 +125,37 @@ public final class IrisApp implements AutoCloseable {
     SharedState shared = config.redisUrl().isEmpty()
         ? new LocalSharedState(clock)
         : new RedisSharedState(vertx, config.redisUrl());
+    WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent("Iris").setConnectTimeout(5000));
     return new Components(config, clock, dbOptions, pool, shared, registry, new IngestMetrics(registry),
-        new IncidentStore(pool, config.pipeline().lease()), new ApiKeyStore(pool), new AtomicBoolean(false));
+        new IncidentStore(pool, config.pipeline().lease()), new ApiKeyStore(pool), http,
+        knowledge(vertx, config, pool, shared, http), new AtomicBoolean(false));
+  }
+
+  /** PostgreSQL or Weaviate for vectors; the in-process model or Ollama for embeddings. */
+  private static KnowledgeBase knowledge(Vertx vertx, IrisConfig config, Pool pool, SharedState shared, WebClient http) {
+    VectorStore vectors = config.weaviate().enabled()
+        ? new WeaviateVectorStore(vertx, config.weaviate().url(), config.weaviate().apiKey())
+        : new PgVectorStore(vertx, pool);
+    Embedder embedder = config.ollama().enabled()
+        ? new OllamaEmbedder(http, config.ollama().url(), config.ollama().embedModel(), config.ollama().timeout())
+        : new LocalEmbedder(vertx);
+    IrisConfig.Knowledge k = config.knowledge();
+    Embedder cached = new CachingEmbedder(embedder, shared.kind().equals("redis") ? shared : null,
+        k.embeddingCacheEntries(), k.embeddingCacheTtl());
+    return new KnowledgeBase(new KnowledgeStore(pool), vectors, cached,
+        new MarkdownChunker(k.chunkWords(), k.chunkOverlapWords()), shared);
+  }
+
+  /** A vector store that is down does not stop Iris: search falls back to keywords and readiness says so. */
+  private static Future<Void> startKnowledge(Components components) {
+    var vectors = components.knowledge().vectors();
+    return vectors.start()
+        .onSuccess(v -> LOG.info("Knowledge base: {} vector store, {} embeddings", vectors.kind(), components.knowledge().model()))
+        .recover(e -> {
+          LOG.warn("Knowledge base: the {} vector store is not available ({}); search uses keywords only until it is",
+              vectors.kind(), e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   private Future<Void> deploy() {
@@ -124,7 +166,7 @@ public final class IrisApp implements AutoCloseable {
       deployments.add(deploy("WebhookVerticle", () -> new WebhookVerticle(components), new DeploymentOptions().setInstances(instances)));
     }
     if (config.roles().contains(Role.ENRICH)) {
-      deployments.add(deploy("EnrichmentVerticle", EnrichmentVerticle::new, new DeploymentOptions()));
+      deployments.add(deploy("EnrichmentVerticle", () -> new EnrichmentVerticle(components), new DeploymentOptions()));
     }
     if (config.roles().contains(Role.NOTIFY)) {
       deployments.add(deploy("NotifierVerticle", NotifierVerticle::new, new DeploymentOptions()));

@@ -17,7 +17,12 @@ public record IrisConfig(
     String redisUrl,
     Webhook webhook,
     Pipeline pipeline,
-    Cluster cluster) {
+    Cluster cluster,
+    Path templatesDir,
+    Knowledge knowledge,
+    Weaviate weaviate,
+    Ollama ollama,
+    Enrich enrich) {
 
   public record Http(String host, int port, int instances) {}
 
@@ -58,6 +63,29 @@ public record IrisConfig(
 
   public record Cluster(boolean enabled, String host, int port, List<String> members, int eventBusPort) {}
 
+  public record Knowledge(int chunkWords, int chunkOverlapWords, int embeddingCacheEntries, Duration embeddingCacheTtl) {}
+
+  /** {@code url} empty means the PostgreSQL vector store. */
+  public record Weaviate(String url, String apiKey) {
+    public boolean enabled() {
+      return !url.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Weaviate[url=" + (url.isEmpty() ? "unset" : url) + ", apiKey=" + (apiKey.isEmpty() ? "unset" : "***") + "]";
+    }
+  }
+
+  /** {@code url} empty means the in-process embedding model and template narratives. */
+  public record Ollama(String url, String embedModel, String chatModel, Duration timeout) {
+    public boolean enabled() {
+      return !url.isEmpty();
+    }
+  }
+
+  public record Enrich(int concurrency, int queueSize, Duration reuse, int runbooks, int pastIncidents, int infrastructure) {}
+
   public static IrisConfig from(ConfigSource source) {
     String dbUrl = source.string("db.url").strip();
     if (!dbUrl.isEmpty() && !dbUrl.startsWith("postgresql://") && !dbUrl.startsWith("postgres://")) {
@@ -88,22 +116,46 @@ public record IrisConfig(
             Duration.ofMillis(Math.max(100, (long) source.integer("pipeline.sweep_interval_seconds", 0, 86_400) * 1000)),
             source.integer("pipeline.sweep_limit", 1, 100_000)),
         new Cluster(source.flag("cluster.enabled"), source.string("cluster.host"),
-            source.integer("cluster.port", 1, 65535), members, source.integer("cluster.eventbus_port", 0, 65535)));
+            source.integer("cluster.port", 1, 65535), members, source.integer("cluster.eventbus_port", 0, 65535)),
+        Path.of(source.string("templates_dir").isBlank() ? "./templates" : source.string("templates_dir")),
+        new Knowledge(source.integer("knowledge.chunk_words", 20, 2000),
+            source.integer("knowledge.chunk_overlap_words", 0, 500),
+            source.integer("knowledge.embedding_cache_entries", 0, 10_000_000),
+            Duration.ofHours(source.integer("knowledge.embedding_cache_ttl_hours", 1, 24 * 365))),
+        new Weaviate(httpUrl(source, "weaviate.url", "IRIS_WEAVIATE_URL"), source.string("weaviate.api_key").strip()),
+        new Ollama(httpUrl(source, "ollama.url", "IRIS_OLLAMA_URL"), source.string("ollama.embed_model").strip(),
+            source.string("ollama.chat_model").strip(),
+            Duration.ofMillis(source.integer("ollama.timeout_ms", 100, 600_000))),
+        new Enrich(source.integer("enrich.concurrency", 1, 256), source.integer("enrich.queue_size", 0, 1_000_000),
+            Duration.ofMinutes(source.integer("enrich.reuse_minutes", 0, 10_080)),
+            source.integer("enrich.runbooks", 0, 20), source.integer("enrich.past_incidents", 0, 20),
+            source.integer("enrich.infrastructure", 0, 20)));
+  }
+
+  private static String httpUrl(ConfigSource source, String key, String env) {
+    String url = source.string(key).strip();
+    if (!url.isEmpty() && !url.startsWith("http://") && !url.startsWith("https://")) {
+      throw new ConfigException(key + " (" + env + "): must be an http:// or https:// URL");
+    }
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   public IrisConfig withRoles(Set<Role> newRoles) {
-    return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster);
+    return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
+        templatesDir, knowledge, weaviate, ollama, enrich);
   }
 
   public IrisConfig withClusterEnabled() {
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline,
-        new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort));
+        new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort),
+        templatesDir, knowledge, weaviate, ollama, enrich);
   }
 
   @Override
   public String toString() {
     return "IrisConfig[dataDir=" + dataDir + ", roles=" + roles + ", " + http + ", " + auth + ", " + db
-        + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster + "]";
+        + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster
+        + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + "]";
   }
 
   /** A URL with any password replaced, for logs. */

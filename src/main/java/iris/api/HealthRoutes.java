@@ -31,6 +31,19 @@ public final class HealthRoutes {
           JsonObject data = new JsonObject().put("kind", components.sharedState().kind());
           promise.complete(ar.succeeded() ? Status.OK(data) : Status.KO(data.put("reason", String.valueOf(ar.cause().getMessage()))));
         }));
+    // Reported, never failing readiness: without its vector store the knowledge base degrades to
+    // keyword search, and alerts must keep flowing in.
+    ready.register("knowledge", CHECK_TIMEOUT_MS, promise -> {
+      var vectors = components.knowledge().vectors();
+      vectors.ping().onComplete(ar -> {
+        JsonObject data = new JsonObject().put("vector_store", vectors.kind())
+            .put("embedding_model", components.knowledge().model()).put("degraded", ar.failed());
+        if (ar.failed()) {
+          data.put("reason", vectors.kind() + " unavailable, searching by keywords only: " + ar.cause().getMessage());
+        }
+        promise.complete(Status.OK(data));
+      });
+    });
     router.get("/health/ready").handler(ready);
   }
 }

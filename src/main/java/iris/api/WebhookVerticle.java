@@ -8,6 +8,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import iris.Components;
 import iris.IrisConfig;
+import iris.knowledge.KnowledgeRoutes;
 import iris.incident.IncidentEvents;
 import iris.incident.IncidentRoutes;
 import iris.ingest.IngestBatcher;
@@ -18,7 +19,8 @@ import iris.ingest.WebhookRoutes;
  * each instance has its own event loop and its own group-commit batcher.
  */
 public final class WebhookVerticle extends VerticleBase {
-  private static final int API_BODY_LIMIT = 1024 * 1024;
+  private static final int API_BODY_LIMIT = 2 * 1024 * 1024;
+  private static final int IMPORT_BODY_LIMIT = 32 * 1024 * 1024;
 
   private final Components components;
 
@@ -43,9 +45,13 @@ public final class WebhookVerticle extends VerticleBase {
         components.ingestMetrics()).addRoutes(router);
 
     ApiKeyAuth auth = new ApiKeyAuth(components.apiKeys(), config.auth().enabled(), components.clock());
+    // Bulk imports are multipart uploads; their body handler runs first, and the general one then lets them pass.
+    router.post("/api/v1/knowledge/:collection/import").handler(BodyHandler
+        .create(config.dataDir().resolve("uploads").toString()).setBodyLimit(IMPORT_BODY_LIMIT).setDeleteUploadedFilesOnEnd(true));
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT)).handler(auth);
     new IncidentRoutes(components.incidents(), vertx.eventBus()).addRoutes(router);
     new ApiKeyRoutes(components.apiKeys(), auth).addRoutes(router);
+    new KnowledgeRoutes(components.knowledge(), vertx.fileSystem()).addRoutes(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
 

@@ -19,13 +19,23 @@ public final class IncidentEvents {
    * the sweeper finds them again.
    */
   public static void announce(EventBus eventBus, List<IncidentChange> changes) {
+    announce(eventBus, EventAddress.INCIDENT_CHANGED, changes);
+  }
+
+  /** The same per-group messages on another pipeline address (e.g. {@code iris.incident.enriched}). */
+  public static void announce(EventBus eventBus, EventAddress address, List<IncidentChange> changes) {
     Map<Long, JsonArray> byGroup = new LinkedHashMap<>();
     for (IncidentChange change : changes) {
       byGroup.computeIfAbsent(change.groupId(), g -> new JsonArray())
           .add(new JsonObject().put("id", change.id()).put("status", change.status()));
     }
-    byGroup.forEach((group, incidents) -> eventBus.send(EventAddress.INCIDENT_CHANGED.address(),
+    byGroup.forEach((group, incidents) -> eventBus.send(address.address(),
         new JsonObject().put("group_id", group).put("incidents", incidents)));
+  }
+
+  /** Tells the knowledge base an incident's notes or root cause changed (it may learn from it). */
+  public static void annotated(EventBus eventBus, long id) {
+    eventBus.send(EventAddress.INCIDENT_ANNOTATED.address(), new JsonObject().put("id", id));
   }
 
   /** The incidents of one {@code iris.incident.changed} message, for consumers. */

@@ -31,7 +31,8 @@ final class IncidentJson {
         .put("root_cause", row.getString("root_cause"))
         .put("acknowledged_by", row.getString("acknowledged_by"))
         .put("acknowledged_at", time(row.getOffsetDateTime("acknowledged_at")))
-        .put("pipeline_state", row.getString("pipeline_state"));
+        .put("pipeline_state", row.getString("pipeline_state"))
+        .put("enrichment", row.getValue("enrichment"));
     Long groupId = row.getLong("group_id");
     if (groupId != null) {
       json.put("group", new JsonObject()

@@ -67,9 +67,15 @@ public final class IncidentRoutes {
     if (body.isEmpty()) {
       throw HttpProblem.badRequest("body", "give at least one of resolution_notes, root_cause, acknowledged_by");
     }
-    store.annotate(id, Json.optionalString(body, "resolution_notes", MAX_TEXT),
-            Json.optionalString(body, "root_cause", MAX_TEXT), Json.optionalString(body, "acknowledged_by", 200))
-        .onSuccess(updated -> respond(ctx, id, updated)).onFailure(ctx::fail);
+    String notes = Json.optionalString(body, "resolution_notes", MAX_TEXT);
+    String rootCause = Json.optionalString(body, "root_cause", MAX_TEXT);
+    store.annotate(id, notes, rootCause, Json.optionalString(body, "acknowledged_by", 200))
+        .onSuccess(updated -> {
+          if (updated != null && (notes != null || rootCause != null)) {
+            IncidentEvents.annotated(eventBus, id);
+          }
+          respond(ctx, id, updated);
+        }).onFailure(ctx::fail);
   }
 
   private void resolve(RoutingContext ctx) {

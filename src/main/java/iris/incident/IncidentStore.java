@@ -59,8 +59,10 @@ public final class IncidentStore {
 
   private static final String SELECT = """
       SELECT i.*, EXTRACT(EPOCH FROM i.ends_at - i.starts_at)::float8 AS duration_seconds,
-             g.receiver, g.group_key, g.external_url, g.group_labels, g.common_labels, g.common_annotations
-      FROM incidents i LEFT JOIN alert_groups g ON g.id = i.group_id""";
+             g.receiver, g.group_key, g.external_url, g.group_labels, g.common_labels, g.common_annotations,
+             e.result AS enrichment
+      FROM incidents i LEFT JOIN alert_groups g ON g.id = i.group_id
+           LEFT JOIN enrichments e ON e.id = i.enrichment_id""";
 
   private final Pool pool;
   private final Duration lease;
@@ -219,7 +221,8 @@ public final class IncidentStore {
           resolution_notes = COALESCE($2, resolution_notes),
           root_cause = COALESCE($3, root_cause),
           acknowledged_by = COALESCE($4, acknowledged_by),
-          acknowledged_at = CASE WHEN $4::text IS NOT NULL THEN now() ELSE acknowledged_at END
+          acknowledged_at = CASE WHEN $4::text IS NOT NULL THEN now() ELSE acknowledged_at END,
+          annotated_at = CASE WHEN $2::text IS NOT NULL OR $3::text IS NOT NULL THEN now() ELSE annotated_at END
         WHERE id = $1 RETURNING id""";
     return pool.preparedQuery(sql).execute(Tuple.of(id, resolutionNotes, rootCause, acknowledgedBy))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null) : find(id));
@@ -234,6 +237,7 @@ public final class IncidentStore {
     String sql = """
         UPDATE incidents SET status = 'resolved', resolved_by = 'manual', ends_at = now(),
           status_changed_at = now(), resolution_notes = COALESCE($2, resolution_notes),
+          annotated_at = CASE WHEN $2::text IS NOT NULL THEN now() ELSE annotated_at END,
           pipeline_state = 'received', pipeline_lease_until = now() + $3::bigint * interval '1 millisecond'
         WHERE id = $1 AND status = 'firing'
         RETURNING id, status, group_id""";

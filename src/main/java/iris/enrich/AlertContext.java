@@ -1,0 +1,72 @@
+package iris.enrich;
+
+import io.vertx.core.json.JsonObject;
+import iris.knowledge.Keywords;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One kind of alert in one Alertmanager group: what an enrichment is about. Built from the
+ * group's incidents of that alert name; labels and annotations are the first incident's.
+ */
+public record AlertContext(long groupId, String alertname, String severity, String service, String instance,
+                           JsonObject labels, JsonObject annotations, List<Long> incidentIds, List<String> instances) {
+
+  public String summary() {
+    return annotations.getString("summary", "");
+  }
+
+  public String description() {
+    return cleanDescription(annotations.getString("description", annotations.getString("message", "")));
+  }
+
+  /**
+   * The search query: the alert name whole and spelled out, its summary and description, and
+   * the labels that say what is affected. Host-specific values (instance) are left to the
+   * infrastructure search, so they do not pull unrelated runbooks.
+   */
+  public String query() {
+    StringBuilder q = new StringBuilder(alertname).append(". ").append(Keywords.spelledOut(alertname)).append(". ");
+    if (!summary().isBlank()) {
+      q.append(stripInstance(summary())).append(". ");
+    }
+    if (!description().isBlank()) {
+      q.append(description()).append(". ");
+    }
+    for (String label : List.of("service", "job", "component", "namespace")) {
+      String value = labels.getString(label);
+      if (value != null && !value.isBlank()) {
+        q.append(label).append(' ').append(value).append(". ");
+      }
+    }
+    return q.toString().strip();
+  }
+
+  /** What to look for in infrastructure docs: the host and the service. */
+  public String infrastructureQuery() {
+    String host = instance == null ? "" : instance.replaceFirst(":\\d+$", "");
+    return (host + " " + (service == null ? "" : service) + " " + Keywords.spelledOut(alertname)).strip();
+  }
+
+  /** Plain data for templates and prompts. */
+  public Map<String, Object> toModel() {
+    return Map.of(
+        "name", alertname,
+        "severity", severity == null ? "" : severity,
+        "service", service == null ? "" : service,
+        "instance", instance == null ? "" : instance,
+        "summary", summary(),
+        "description", description(),
+        "count", incidentIds.size(),
+        "instances", instances);
+  }
+
+  // awesome-prometheus-alerts style descriptions end with "VALUE = … LABELS = map[…]": noise for search and people.
+  static String cleanDescription(String description) {
+    return description.replaceAll("(?s)\\s*VALUE\\s*=.*$", "").replaceAll("\\s+", " ").strip();
+  }
+
+  private static String stripInstance(String summary) {
+    return summary.replaceAll("\\s*\\(instance [^)]*\\)", "");
+  }
+}

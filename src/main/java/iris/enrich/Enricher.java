@@ -1,0 +1,106 @@
+package iris.enrich;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import iris.IrisConfig;
+import iris.knowledge.KnowledgeBase;
+import iris.knowledge.KnowledgeCollection;
+import iris.knowledge.SearchResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One enrichment: search the three collections for the alert, gather what Iris knows about
+ * the instance, and have the LLM (when configured and allowed) or the template write the
+ * narrative. The result is plain JSON, stored once and shared by the alert's incidents.
+ */
+public final class Enricher {
+  private static final Logger LOG = LoggerFactory.getLogger(Enricher.class);
+  // Past incidents with a root cause explain more than ones closed without one.
+  private static final double ROOT_CAUSE_BOOST = 1.25;
+
+  private final KnowledgeBase knowledge;
+  private final EnrichmentStore store;
+  private final Narrator llm;
+  private final Narrator template;
+  private final IrisConfig.Enrich limits;
+
+  /** @param llm null when no LLM is configured */
+  public Enricher(KnowledgeBase knowledge, EnrichmentStore store, Narrator llm, Narrator template, IrisConfig.Enrich limits) {
+    this.knowledge = knowledge;
+    this.store = store;
+    this.llm = llm;
+    this.template = template;
+    this.limits = limits;
+  }
+
+  /** @param degraded why the LLM must be skipped (queue full), or null */
+  public Future<JsonObject> enrich(AlertContext alert, String degraded) {
+    long started = System.nanoTime();
+    return retrieve(alert).compose(context -> narrate(alert, context, degraded).map(narrative -> {
+      JsonObject result = narrative.toJson()
+          .put("alertname", alert.alertname())
+          .put("context", new JsonObject()
+              .put("runbooks", refs(context.runbooks()))
+              .put("past_incidents", refs(context.pastIncidents()))
+              .put("infrastructure", refs(context.infrastructure()))
+              .put("recent_on_instance", new JsonArray(new ArrayList<>(context.recentOnInstance()))))
+          .put("took_ms", (System.nanoTime() - started) / 1_000_000);
+      if (degraded != null) {
+        result.put("degraded", degraded);
+      }
+      return result;
+    }));
+  }
+
+  Future<Retrieved> retrieve(AlertContext alert) {
+    String query = alert.query();
+    return knowledge.embedQuery(query).compose(vector -> {
+      Future<List<SearchResult>> runbooks = search(query, vector, KnowledgeCollection.RUNBOOKS, limits.runbooks());
+      Future<List<SearchResult>> incidents = search(query, vector, KnowledgeCollection.INCIDENTS, limits.pastIncidents() * 2)
+          .map(found -> preferRootCause(found, limits.pastIncidents()));
+      Future<List<SearchResult>> infrastructure = search(alert.infrastructureQuery() + " " + query, vector,
+          KnowledgeCollection.INFRASTRUCTURE, limits.infrastructure());
+      Future<List<JsonObject>> recent = store.recentOnInstance(alert.instance(), alert.incidentIds(), 5);
+      Future<String> bestRunbook = runbooks.compose(found -> found.isEmpty()
+          ? Future.succeededFuture(null)
+          : knowledge.store().find(KnowledgeCollection.RUNBOOKS, found.get(0).documentId())
+              .map(doc -> doc == null ? null : doc.getString("content")));
+      return Future.all(runbooks, incidents, infrastructure, recent, bestRunbook).map(all -> new Retrieved(
+          runbooks.result(), incidents.result(), infrastructure.result(), bestRunbook.result(), recent.result()));
+    });
+  }
+
+  private Future<List<SearchResult>> search(String query, float[] vector, KnowledgeCollection collection, int limit) {
+    return limit == 0 ? Future.succeededFuture(List.of()) : knowledge.search(query, vector, EnumSet.of(collection), limit);
+  }
+
+  private static List<SearchResult> preferRootCause(List<SearchResult> found, int limit) {
+    return found.stream()
+        .sorted(Comparator.comparingDouble((SearchResult r) -> r.score() * (r.tags().contains("root_cause") ? ROOT_CAUSE_BOOST : 1)).reversed())
+        .limit(limit).toList();
+  }
+
+  private Future<Narrative> narrate(AlertContext alert, Retrieved context, String degraded) {
+    if (llm == null || degraded != null) {
+      return template.write(alert, context).map(n -> degraded == null ? n : n.withFallbackReason(degraded));
+    }
+    return llm.write(alert, context).recover(e -> {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      LOG.warn("LLM narrative for {} failed, using the template: {}", alert.alertname(), reason);
+      return template.write(alert, context).map(n -> n.withFallbackReason(reason));
+    });
+  }
+
+  private static JsonArray refs(List<SearchResult> results) {
+    JsonArray out = new JsonArray();
+    results.forEach(r -> out.add(new JsonObject().put("id", r.documentId()).put("collection", r.collection().id())
+        .put("title", r.title()).put("score", Math.round(r.score() * 10_000) / 10_000.0)));
+    return out;
+  }
+}

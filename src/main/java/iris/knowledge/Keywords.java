@@ -1,0 +1,44 @@
+package iris.knowledge;
+
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Words for full-text search. Alert names are CamelCase identifiers
+ * ({@code HostOutOfMemory}); they are kept whole, so a runbook that names the alert matches
+ * it exactly, and also spelled out ("host out of memory"), so prose matches too.
+ */
+public final class Keywords {
+  private static final Pattern IDENTIFIER = Pattern.compile("\\b[A-Za-z][a-z0-9]*(?:[A-Z][A-Za-z0-9]*)+\\b");
+  private static final Pattern CAMEL_BOUNDARY = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])");
+  private static final Pattern WORD = Pattern.compile("[A-Za-z0-9]+");
+  private static final int MAX_QUERY_TERMS = 48;
+
+  private Keywords() {}
+
+  /** The CamelCase identifiers of {@code text}, spelled out: "HostOutOfMemory" → "host out of memory". */
+  public static String spelledOut(String text) {
+    StringBuilder out = new StringBuilder();
+    Matcher m = IDENTIFIER.matcher(text);
+    while (m.find()) {
+      out.append(String.join(" ", CAMEL_BOUNDARY.split(m.group())).toLowerCase(Locale.ROOT)).append(". ");
+    }
+    return out.toString().strip();
+  }
+
+  /** A PostgreSQL {@code to_tsquery} text matching any word of {@code text}; null when it has none. */
+  public static String anyWordQuery(String text) {
+    Set<String> terms = new LinkedHashSet<>();
+    Matcher m = WORD.matcher(text + " " + spelledOut(text));
+    while (m.find() && terms.size() < MAX_QUERY_TERMS) {
+      String word = m.group().toLowerCase(Locale.ROOT);
+      if (word.length() >= 2) {
+        terms.add(word);
+      }
+    }
+    return terms.isEmpty() ? null : String.join(" | ", terms);
+  }
+}

@@ -1,0 +1,158 @@
+package iris.knowledge;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import iris.EventAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The default vector store: vectors in {@code knowledge_chunks.embedding} (real[]), searched
+ * by an exact scan of an in-memory copy. Every node keeps its copy; a write publishes
+ * {@code iris.knowledge.changed} so other nodes reload that document. Exact search over
+ * 100k chunks of 384 dimensions is tens of milliseconds, no approximate index needed.
+ */
+public final class PgVectorStore implements VectorStore {
+  private record Entry(long documentId, KnowledgeCollection collection, String model, float[] vector) {}
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final WorkerExecutor workers;
+  private final Map<Long, Entry> index = new ConcurrentHashMap<>();
+  private final String origin = java.util.UUID.randomUUID().toString();
+  private MessageConsumer<JsonObject> changes;
+
+  public PgVectorStore(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.workers = vertx.createSharedWorkerExecutor("iris-vector-scan", 2);
+  }
+
+  @Override
+  public Future<Void> start() {
+    changes = vertx.eventBus().consumer(EventAddress.KNOWLEDGE_CHANGED.address(),
+        message -> {
+          if (!origin.equals(message.body().getString("origin"))) {
+            reload(message.body().getLong("document_id"));
+          }
+        });
+    return load("embedding IS NOT NULL", Tuple.tuple()).mapEmpty();
+  }
+
+  private Future<Void> reload(long documentId) {
+    index.values().removeIf(e -> e.documentId() == documentId);
+    return load("document_id = $1 AND embedding IS NOT NULL", Tuple.of(documentId));
+  }
+
+  private Future<Void> load(String where, Tuple params) {
+    return pool.preparedQuery("SELECT id, document_id, collection, embedding_model, embedding FROM knowledge_chunks WHERE " + where)
+        .execute(params).map(this::remember);
+  }
+
+  private Void remember(RowSet<Row> rows) {
+    for (Row row : rows) {
+      Float[] values = row.getArrayOfFloats("embedding");
+      float[] v = new float[values.length];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = values[i];
+      }
+      index.put(row.getLong("id"), new Entry(row.getLong("document_id"),
+          KnowledgeCollection.fromId(row.getString("collection")).orElseThrow(), row.getString("embedding_model"), v));
+    }
+    return null;
+  }
+
+  @Override
+  public Future<Void> upsert(List<ChunkVector> vectors) {
+    if (vectors.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>(vectors.size());
+    for (ChunkVector cv : vectors) {
+      Float[] boxed = new Float[cv.vector().length];
+      for (int i = 0; i < boxed.length; i++) {
+        boxed[i] = cv.vector()[i];
+      }
+      batch.add(Tuple.of(cv.chunkId(), boxed, cv.model(), boxed.length));
+    }
+    return pool.preparedQuery("UPDATE knowledge_chunks SET embedding = $2, embedding_model = $3, embedding_dim = $4 WHERE id = $1")
+        .executeBatch(batch)
+        .map(rows -> {
+          vectors.forEach(cv -> index.put(cv.chunkId(), new Entry(cv.documentId(), cv.collection(), cv.model(), cv.vector())));
+          vectors.stream().map(ChunkVector::documentId).distinct().forEach(this::announce);
+          return null;
+        });
+  }
+
+  @Override
+  public Future<Void> deleteDocument(KnowledgeCollection collection, long documentId) {
+    // The rows go with the document (ON DELETE CASCADE) or are replaced by the indexer.
+    index.values().removeIf(e -> e.documentId() == documentId);
+    announce(documentId);
+    return Future.succeededFuture();
+  }
+
+  private void announce(long documentId) {
+    vertx.eventBus().publish(EventAddress.KNOWLEDGE_CHANGED.address(), new JsonObject().put("document_id", documentId).put("origin", origin));
+  }
+
+  @Override
+  public Future<List<VectorHit>> nearest(float[] query, String model, Set<KnowledgeCollection> collections, int limit) {
+    return workers.executeBlocking(() -> scan(query, model, collections, limit), false);
+  }
+
+  private List<VectorHit> scan(float[] query, String model, Set<KnowledgeCollection> collections, int limit) {
+    PriorityQueue<VectorHit> best = new PriorityQueue<>((a, b) -> Double.compare(a.similarity(), b.similarity()));
+    for (Map.Entry<Long, Entry> item : index.entrySet()) {
+      Entry e = item.getValue();
+      if (!collections.contains(e.collection()) || !model.equals(e.model()) || e.vector().length != query.length) {
+        continue;
+      }
+      double dot = 0;
+      float[] v = e.vector();
+      for (int i = 0; i < v.length; i++) {
+        dot += v[i] * query[i];
+      }
+      if (best.size() < limit) {
+        best.add(new VectorHit(item.getKey(), e.documentId(), e.collection(), dot));
+      } else if (dot > best.peek().similarity()) {
+        best.poll();
+        best.add(new VectorHit(item.getKey(), e.documentId(), e.collection(), dot));
+      }
+    }
+    List<VectorHit> out = new ArrayList<>(best);
+    out.sort((a, b) -> Double.compare(b.similarity(), a.similarity()));
+    return out;
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+
+  @Override
+  public String kind() {
+    return "postgresql";
+  }
+
+  /** Vectors held in memory, for metrics. */
+  public int size() {
+    return index.size();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return (changes == null ? Future.<Void>succeededFuture() : changes.unregister()).compose(v -> workers.close());
+  }
+}
