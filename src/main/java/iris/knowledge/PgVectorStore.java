@@ -88,6 +88,18 @@ public final class PgVectorStore implements VectorStore {
     }
     return pool.preparedQuery("UPDATE knowledge_chunks SET embedding = $2, embedding_model = $3, embedding_dim = $4 WHERE id = $1")
         .executeBatch(batch)
+        .compose(rows -> {
+          int updated = 0;
+          for (RowSet<Row> r = rows; r != null; r = r.next()) {
+            updated += r.rowCount();
+          }
+          if (updated != vectors.size()) {
+            // A chunk was replaced or deleted meanwhile: its document's next write re-embeds it.
+            return Future.failedFuture(new IllegalStateException((vectors.size() - updated) + " of " + vectors.size()
+                + " chunks no longer exist"));
+          }
+          return Future.succeededFuture(rows);
+        })
         .map(rows -> {
           vectors.forEach(cv -> index.put(cv.chunkId(), new Entry(cv.documentId(), cv.collection(), cv.model(), cv.vector())));
           vectors.stream().map(ChunkVector::documentId).distinct().forEach(this::announce);
@@ -98,7 +110,7 @@ public final class PgVectorStore implements VectorStore {
   @Override
   public Future<Void> deleteDocument(KnowledgeCollection collection, long documentId) {
     // The rows go with the document (ON DELETE CASCADE) or are replaced by the indexer.
-    index.values().removeIf(e -> e.documentId() == documentId);
+    index.values().removeIf(e -> e.documentId() == documentId && e.collection() == collection);
     announce(documentId);
     return Future.succeededFuture();
   }
@@ -113,6 +125,9 @@ public final class PgVectorStore implements VectorStore {
   }
 
   private List<VectorHit> scan(float[] query, String model, Set<KnowledgeCollection> collections, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
     PriorityQueue<VectorHit> best = new PriorityQueue<>((a, b) -> Double.compare(a.similarity(), b.similarity()));
     for (Map.Entry<Long, Entry> item : index.entrySet()) {
       Entry e = item.getValue();

@@ -41,6 +41,18 @@ public final class Sql {
     }
   }
 
+  /** Runs a statement that returns no rows (test setup). */
+  public static void execute(String irisDbUrl, String sql) {
+    URI uri = URI.create(irisDbUrl);
+    String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
+    try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+         java.sql.Statement st = c.createStatement()) {
+      st.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static long count(String irisDbUrl, String sql, Object... params) {
     return ((Number) rows(irisDbUrl, sql, params).get(0).values().iterator().next()).longValue();
   }
