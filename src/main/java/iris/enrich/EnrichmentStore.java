@@ -62,7 +62,7 @@ public final class EnrichmentStore {
     String sql = """
         UPDATE incidents SET enrichment_id = $1, pipeline_state = 'enriched'
         WHERE id = ANY($2) AND pipeline_state = 'received' RETURNING id, status, group_id""";
-    return pool.preparedQuery(sql).execute(Tuple.of(enrichmentId, incidentIds.toArray(Long[]::new))).map(EnrichmentStore::changes);
+    return pool.preparedQuery(sql).execute(Tuple.of(enrichmentId).addArrayOfLong(incidentIds.toArray(Long[]::new))).map(EnrichmentStore::changes);
   }
 
   /** Resolutions need no new enrichment: they move straight on to the notifier. */

@@ -1,0 +1,135 @@
+package iris.enrich;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import iris.EventAddress;
+import iris.testing.Knowledge;
+import iris.testing.Payloads;
+import iris.testing.Sql;
+import iris.testing.TestIris;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Webhook in, enrichment out, with the real in-process model and no LLM (template narratives). */
+class EnrichmentIT {
+  private static TestIris iris;
+  private static String db;
+  private static final Set<Long> announcedEnriched = ConcurrentHashMap.newKeySet();
+  private static final Instant T0 = Instant.parse("2026-11-20T08:00:00Z");
+
+  @BeforeAll
+  static void start() throws Exception {
+    iris = TestIris.start();
+    db = iris.env.get("IRIS_DB_URL");
+    iris.app.vertx().eventBus().<JsonObject>consumer(EventAddress.INCIDENT_ENRICHED.address(), m ->
+        m.body().getJsonArray("incidents").forEach(o -> announcedEnriched.add(((JsonObject) o).getLong("id"))));
+    Knowledge.importRunbooks(iris, "HostOutOfMemory", "HostHighCpuLoad", "HostOutOfDiskSpace", "PostgresqlDeadLocks",
+        "NginxHighHttp5xxErrorRate", "HostOomKillDetected");
+    Knowledge.add(iris, "infrastructure", "node-1: the billing cache host",
+        "# node-1\n\nnode-1 runs the billing-api cache (memcached, 48 GB). Its memory is sized for 40 GB of cache.");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    iris.close();
+  }
+
+  private static long incident(String fingerprint) {
+    return ((Number) Sql.rows(db, "SELECT id FROM incidents WHERE fingerprint = ?", fingerprint).get(0).get("id")).longValue();
+  }
+
+  private static String state(long id) {
+    return (String) Sql.rows(db, "SELECT pipeline_state FROM incidents WHERE id = ?", id).get(0).get("pipeline_state");
+  }
+
+  private static JsonObject get(long id) {
+    return iris.api("GET", "/api/v1/incidents/" + id, null).json();
+  }
+
+  @Test
+  void aFiringAlertIsEnrichedFromTheRunbookThatExplainsIt() throws Exception {
+    JsonObject alert = Payloads.firing("fp-oom-1", "HostOutOfMemory", "node-1:9100", T0);
+    alert.getJsonObject("annotations").put("summary", "Host out of memory (instance node-1:9100)")
+        .put("description", "Node memory is filling up (< 10% left)\n  VALUE = 4.2\n  LABELS = map[instance:node-1:9100]");
+    assertEquals(200, iris.webhook(Payloads.webhook("{}:{alertname=\"HostOutOfMemory\"}", alert).encode()).status());
+    long id = incident("fp-oom-1");
+    Knowledge.await("enrichment", 30_000, () -> "enriched".equals(state(id)));
+
+    JsonObject enrichment = get(id).getJsonObject("enrichment");
+    assertEquals("template", enrichment.getString("generated_by"));
+    assertTrue(enrichment.getString("summary").startsWith("HostOutOfMemory on node-1:9100"), enrichment.getString("summary"));
+    JsonArray runbooks = enrichment.getJsonObject("context").getJsonArray("runbooks");
+    assertTrue(runbooks.getJsonObject(0).getString("title").startsWith("HostOutOfMemory:"), runbooks.encode());
+    // the remediation is the runbook's own numbered steps
+    List<String> steps = enrichment.getJsonArray("remediation").stream().map(String::valueOf).toList();
+    String runbook = java.nio.file.Files.readString(Knowledge.RUNBOOKS.resolve("HostOutOfMemory.md"));
+    assertEquals(RunbookSections.parse(runbook).remediation(), steps);
+    assertFalse(steps.isEmpty());
+    assertTrue(enrichment.getString("probable_cause").startsWith("Most likely: "), enrichment.getString("probable_cause"));
+    JsonArray infrastructure = enrichment.getJsonObject("context").getJsonArray("infrastructure");
+    assertEquals("node-1: the billing cache host", infrastructure.getJsonObject(0).getString("title"));
+    assertTrue(enrichment.getJsonArray("references").stream().anyMatch(r -> r.toString().startsWith("runbooks/")));
+    Knowledge.await("enriched announcement", 5_000, () -> announcedEnriched.contains(id));
+  }
+
+  @Test
+  void aStormOfThousandsOfAlertsOfThreeKindsIsThreeEnrichments() throws Exception {
+    String groupKey = "{}:{job=\"storm\"}";
+    String[] kinds = {"HostHighCpuLoad", "HostOutOfDiskSpace", "HostOomKillDetected"};
+    for (int batch = 0; batch < 50; batch++) {
+      JsonObject[] alerts = new JsonObject[100];
+      for (int i = 0; i < 100; i++) {
+        int n = batch * 100 + i;
+        alerts[i] = Payloads.firing("fp-storm-" + n, kinds[n % 3], "storm-" + n + ":9100", T0);
+      }
+      assertEquals(200, iris.webhook(Payloads.webhook(groupKey, alerts).encode()).status());
+    }
+    Knowledge.await("5,000 incidents enriched", 60_000, () -> Sql.count(db,
+        "SELECT count(*) FROM incidents WHERE fingerprint LIKE 'fp-storm-%' AND pipeline_state = 'enriched'") == 5000);
+    assertEquals(3, Sql.count(db, "SELECT count(*) FROM enrichments e JOIN alert_groups g ON g.id = e.group_id WHERE g.group_key = ?", groupKey));
+    assertEquals(3, Sql.count(db, "SELECT count(DISTINCT enrichment_id) FROM incidents WHERE fingerprint LIKE 'fp-storm-%'"));
+    JsonObject one = get(incident("fp-storm-4"));  // 4 % 3 = 1: HostOutOfDiskSpace
+    assertTrue(one.getJsonObject("enrichment").getJsonObject("context").getJsonArray("runbooks")
+        .getJsonObject(0).getString("title").startsWith("HostOutOfDiskSpace:"));
+  }
+
+  @Test
+  void aResolutionPassesOnAndARootCauseIsLearned() throws Exception {
+    String groupKey = "{}:{alertname=\"PostgresqlDeadLocks\"}";
+    Instant start = T0.plusSeconds(600);
+    iris.webhook(Payloads.webhook(groupKey, Payloads.firing("fp-dl-1", "PostgresqlDeadLocks", "pg-7:9187", start)).encode());
+    long id = incident("fp-dl-1");
+    Knowledge.await("enrichment", 30_000, () -> "enriched".equals(state(id)));
+    iris.webhook(Payloads.webhook(groupKey, Payloads.resolved("fp-dl-1", "PostgresqlDeadLocks", "pg-7:9187", start, start.plusSeconds(900))).encode());
+    Knowledge.await("the resolution to pass enrichment", 30_000, () ->
+        "enriched".equals(state(id)) && announcedEnriched.contains(id)
+            && "resolved".equals(Sql.rows(db, "SELECT status FROM incidents WHERE id = ?", id).get(0).get("status")));
+
+    assertEquals(200, iris.api("PATCH", "/api/v1/incidents/" + id, new JsonObject()
+        .put("root_cause", "The nightly invoice batch and the refund worker update the same ledger rows in opposite order.")
+        .put("resolution_notes", "Made the refund worker lock ledger rows ordered by id; deadlocks stopped.").encode()).status());
+    Knowledge.await("the incident to be learned", 30_000, () ->
+        Sql.count(db, "SELECT count(*) FROM knowledge_documents WHERE incident_id = ?", id) == 1);
+    JsonObject found = iris.api("GET", "/api/v1/knowledge/search?collection=incidents&q="
+        + java.net.URLEncoder.encode("invoice batch and refunds lock the ledger in different orders", "UTF-8"), null).json();
+    assertTrue(found.getJsonArray("results").getJsonObject(0).getString("title").startsWith("Past incident #" + id),
+        found.encode());
+
+    // the next deadlock alert, elsewhere, is told about it
+    iris.webhook(Payloads.webhook("{}:{alertname=\"PostgresqlDeadLocks\",env=\"b\"}",
+        Payloads.firing("fp-dl-2", "PostgresqlDeadLocks", "pg-9:9187", start.plusSeconds(7200))).encode());
+    long next = incident("fp-dl-2");
+    Knowledge.await("enrichment", 30_000, () -> "enriched".equals(state(next)));
+    JsonArray past = get(next).getJsonObject("enrichment").getJsonObject("context").getJsonArray("past_incidents");
+    assertTrue(past.stream().anyMatch(p -> ((JsonObject) p).getString("title").startsWith("Past incident #" + id)), past.encode());
+  }
+}
