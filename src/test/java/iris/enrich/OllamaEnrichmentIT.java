@@ -1,0 +1,146 @@
+package iris.enrich;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import iris.testing.FakeOllama;
+import iris.testing.FakeOllama.ChatMode;
+import iris.testing.Knowledge;
+import iris.testing.Payloads;
+import iris.testing.Sql;
+import iris.testing.TestIris;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With IRIS_OLLAMA_URL set: embeddings and narratives come from Ollama's API (a local server
+ * speaking its wire format), and every way the LLM can fail falls back to the template.
+ */
+class OllamaEnrichmentIT {
+  private static FakeOllama ollama;
+  private static TestIris iris;
+  private static String db;
+  private static final AtomicInteger GROUPS = new AtomicInteger();
+  private static final Instant T0 = Instant.parse("2026-11-21T08:00:00Z");
+
+  @BeforeAll
+  static void start() throws Exception {
+    ollama = new FakeOllama();
+    iris = TestIris.start(Map.of("IRIS_OLLAMA_URL", ollama.url(), "IRIS_OLLAMA_TIMEOUT_MS", "1500",
+        "IRIS_ENRICH_CONCURRENCY", "1", "IRIS_ENRICH_QUEUE_SIZE", "0"));
+    db = iris.env.get("IRIS_DB_URL");
+    Knowledge.importRunbooks(iris, "HostOutOfMemory", "PostgresqlDeadLocks", "HostOutOfDiskSpace");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    iris.close();
+    ollama.close();
+  }
+
+  @BeforeEach
+  void answerWell() {
+    ollama.chatMode(ChatMode.ANSWER);
+  }
+
+  /** Sends one HostOutOfMemory alert in a new group and returns its enrichment once stored. */
+  private static JsonObject enrichOne() throws Exception {
+    int n = GROUPS.incrementAndGet();
+    String fp = "fp-llm-" + n;
+    iris.webhook(Payloads.webhook("{}:{n=\"" + n + "\"}", Payloads.firing(fp, "HostOutOfMemory", "node-" + n + ":9100", T0)).encode());
+    long id = ((Number) Sql.rows(db, "SELECT id FROM incidents WHERE fingerprint = ?", fp).get(0).get("id")).longValue();
+    Knowledge.await("enrichment", 30_000, () -> "enriched".equals(
+        Sql.rows(db, "SELECT pipeline_state FROM incidents WHERE id = ?", id).get(0).get("pipeline_state")));
+    return iris.api("GET", "/api/v1/incidents/" + id, null).json().getJsonObject("enrichment");
+  }
+
+  @Test
+  void documentsAreEmbeddedByOllamaWithTheModelRecorded() {
+    FakeOllama.Request embed = ollama.requests("/api/embed").get(0);
+    assertEquals("nomic-embed-text", embed.body().getString("model"));
+    assertTrue(embed.body().getJsonArray("input").size() >= 1);
+    assertEquals(0, Sql.count(db, "SELECT count(*) FROM knowledge_chunks WHERE embedding_model IS DISTINCT FROM 'ollama/nomic-embed-text' OR embedding_dim <> 768"));
+    assertTrue(Sql.count(db, "SELECT count(*) FROM knowledge_chunks") > 0);
+  }
+
+  @Test
+  void theLlmWritesFromAPromptHoldingTheRetrievedContext() throws Exception {
+    int before = ollama.requests("/api/chat").size();
+    JsonObject enrichment = enrichOne();
+    assertEquals("llm", enrichment.getString("generated_by"));
+    assertEquals("llama3", enrichment.getString("model"));
+    assertEquals("Memory on the host is nearly exhausted.", enrichment.getString("summary"));
+    assertEquals(List.of("Find the largest process", "Restart it"), enrichment.getJsonArray("remediation").getList());
+
+    JsonObject chat = ollama.requests("/api/chat").get(before).body();
+    assertEquals("llama3", chat.getString("model"));
+    assertEquals(false, chat.getBoolean("stream"));
+    assertEquals("object", chat.getJsonObject("format").getString("type"));
+    String prompt = chat.getJsonArray("messages").getJsonObject(1).getString("content");
+    assertTrue(prompt.contains("name: HostOutOfMemory"), prompt);
+    String runbook = java.nio.file.Files.readString(Knowledge.RUNBOOKS.resolve("HostOutOfMemory.md"));
+    String firstStep = RunbookSections.parse(runbook).remediation().get(0);
+    assertTrue(prompt.contains("[R1] HostOutOfMemory:"), "the best runbook is labelled for citing");
+    assertTrue(prompt.contains(firstStep), "the prompt carries the runbook's remediation text");
+    assertTrue(chat.getJsonArray("messages").getJsonObject(0).getString("content").contains("ONLY the context"));
+  }
+
+  @Test
+  void aTimeoutFallsBackToTheTemplate() throws Exception {
+    ollama.chatMode(ChatMode.SLOW);
+    ollama.slowMillis(4000);
+    JsonObject enrichment = enrichOne();
+    assertEquals("template", enrichment.getString("generated_by"));
+    assertTrue(enrichment.getString("fallback_reason").toLowerCase().contains("timeout")
+        || enrichment.getString("fallback_reason").toLowerCase().contains("timed out"), enrichment.encode());
+    assertFalse(enrichment.getJsonArray("remediation").isEmpty(), "the template still gives the runbook's steps");
+  }
+
+  @Test
+  void aModelThatIsNotPulledFallsBackToTheTemplate() throws Exception {
+    ollama.chatMode(ChatMode.MODEL_NOT_FOUND);
+    JsonObject enrichment = enrichOne();
+    assertEquals("template", enrichment.getString("generated_by"));
+    assertTrue(enrichment.getString("fallback_reason").contains("404"), enrichment.encode());
+    assertTrue(enrichment.getString("fallback_reason").contains("not found, try pulling it first"), enrichment.encode());
+  }
+
+  @Test
+  void garbageOutputFallsBackToTheTemplate() throws Exception {
+    ollama.chatMode(ChatMode.GARBAGE);
+    JsonObject enrichment = enrichOne();
+    assertEquals("template", enrichment.getString("generated_by"));
+    assertTrue(enrichment.getString("fallback_reason").contains("unusable LLM output"), enrichment.encode());
+  }
+
+  @Test
+  void aFullQueueDegradesToTheTemplateAndDropsNothing() throws Exception {
+    ollama.chatMode(ChatMode.SLOW);
+    ollama.slowMillis(1000);
+    // concurrency 1, no waiting room: of three groups at once, the ones that find the slot taken skip the LLM
+    JsonObject[] payloads = new JsonObject[3];
+    for (int i = 0; i < 3; i++) {
+      payloads[i] = Payloads.webhook("{}:{burst=\"" + i + "\"}", Payloads.firing("fp-burst-" + i, "HostOutOfDiskSpace", "b-" + i + ":9100", T0));
+    }
+    for (JsonObject p : payloads) {
+      assertEquals(200, iris.webhook(p.encode()).status());
+    }
+    Knowledge.await("all three enriched", 30_000, () -> Sql.count(db,
+        "SELECT count(*) FROM incidents WHERE fingerprint LIKE 'fp-burst-%' AND pipeline_state = 'enriched'") == 3);
+    List<Map<String, Object>> rows = Sql.rows(db, "SELECT e.generated_by, e.result->>'degraded' AS degraded FROM incidents i "
+        + "JOIN enrichments e ON e.id = i.enrichment_id WHERE i.fingerprint LIKE 'fp-burst-%'");
+    assertEquals(3, rows.size());
+    long degraded = rows.stream().filter(r -> r.get("degraded") != null).count();
+    assertTrue(degraded >= 1, rows.toString());
+    assertTrue(rows.stream().filter(r -> r.get("degraded") != null).allMatch(r -> "template".equals(r.get("generated_by"))));
+    assertTrue(rows.stream().anyMatch(r -> "llm".equals(r.get("generated_by"))), "the one that got the slot used the LLM");
+  }
+}
