@@ -27,7 +27,8 @@ class SchedulerIT {
 
   @Test
   void theSweeperReannouncesIncidentsLeftInReceivedPastTheirLease() throws Exception {
-    try (TestIris iris = TestIris.start(Map.of("IRIS_PIPELINE_LEASE_SECONDS", "1", "IRIS_PIPELINE_SWEEP_INTERVAL_SECONDS", "1"))) {
+    try (TestIris iris = TestIris.start(Map.of("IRIS_PIPELINE_LEASE_SECONDS", "1", "IRIS_PIPELINE_SWEEP_INTERVAL_SECONDS", "1",
+        "IRIS_ROLES", "ingest,schedule"))) {
       List<JsonObject> seen = new CopyOnWriteArrayList<>();
       iris.app.vertx().eventBus().<JsonObject>consumer(EventAddress.INCIDENT_CHANGED.address(), m -> IncidentEvents.changes(m.body()).forEach(c -> seen.add(new JsonObject().put("id", c.id()).put("status", c.status()))));
       assertEquals(200, iris.webhook(Payloads.webhook("g-sweep",
