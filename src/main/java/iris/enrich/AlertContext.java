@@ -21,9 +21,9 @@ public record AlertContext(long groupId, String alertname, String severity, Stri
   }
 
   /**
-   * The search query: the alert name whole and spelled out, its summary and description, and
-   * the labels that say what is affected. Host-specific values (instance) are left to the
-   * infrastructure search, so they do not pull unrelated runbooks.
+   * The search query: the alert name whole and spelled out, its summary and description.
+   * Where it fired (instance, job, service) is left to the infrastructure search, so it does
+   * not pull unrelated runbooks.
    */
   public String query() {
     StringBuilder q = new StringBuilder(alertname).append(". ").append(Keywords.spelledOut(alertname)).append(". ");
@@ -33,19 +33,23 @@ public record AlertContext(long groupId, String alertname, String severity, Stri
     if (!description().isBlank()) {
       q.append(description()).append(". ");
     }
-    for (String label : List.of("service", "job", "component", "namespace")) {
-      String value = labels.getString(label);
-      if (value != null && !value.isBlank()) {
-        q.append(label).append(' ').append(value).append(". ");
-      }
-    }
     return q.toString().strip();
   }
 
-  /** What to look for in infrastructure docs: the host and the service. */
+  /**
+   * What to look for in infrastructure docs: the host, the labels that say where the alert
+   * comes from (service, job, component, namespace), and the alert spelled out. Those labels
+   * stay out of the runbook query: "job postgres-exporter" would pull exporter runbooks.
+   */
   public String infrastructureQuery() {
-    String host = instance == null ? "" : instance.replaceFirst(":\\d+$", "");
-    return (host + " " + (service == null ? "" : service) + " " + Keywords.spelledOut(alertname)).strip();
+    StringBuilder q = new StringBuilder(instance == null ? "" : instance.replaceFirst(":\\d+$", ""));
+    for (String label : List.of("service", "job", "component", "namespace")) {
+      String value = labels.getString(label);
+      if (value != null && !value.isBlank()) {
+        q.append(' ').append(value);
+      }
+    }
+    return q.append(' ').append(Keywords.spelledOut(alertname)).toString().strip();
   }
 
   /** Plain data for templates and prompts. */

@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * Vector similarity and full-text relevance, fused by reciprocal rank: a document's score is
- * the sum of 1 / (60 + rank) over both rankings. Ranks, not raw scores, so neither cosine
+ * the sum of 1 / (60 + rank) over the rankings, plus one more for a title that names an alert
+ * name of the query exactly (an alert must find the runbook written for it, not its sibling). Ranks, not raw scores, so neither cosine
  * nor ts_rank needs calibrating; an exact alert name lifts its runbook through the keyword
  * ranking, a paraphrase through the vector one.
  */
@@ -38,10 +39,16 @@ public final class HybridSearch {
     Future<List<KeywordHit>> byKeyword = tsquery == null
         ? Future.succeededFuture(List.of())
         : store.keywordSearch(tsquery, collections, CANDIDATES);
-    return Future.all(byVector, byKeyword).compose(both -> fuse(byVector.result(), byKeyword.result(), limit));
+    List<String> names = Keywords.identifiers(query);
+    Future<List<KeywordHit>> byTitle = names.isEmpty()
+        ? Future.succeededFuture(List.of())
+        : store.titleMatches(names, collections, CANDIDATES);
+    return Future.all(byVector, byKeyword, byTitle)
+        .compose(all -> fuse(byVector.result(), byKeyword.result(), byTitle.result(), limit));
   }
 
-  private Future<List<SearchResult>> fuse(List<VectorHit> vectorHits, List<KeywordHit> keywordHits, int limit) {
+  private Future<List<SearchResult>> fuse(List<VectorHit> vectorHits, List<KeywordHit> keywordHits,
+      List<KeywordHit> titleHits, int limit) {
     Map<Long, Double> scores = new LinkedHashMap<>();
     Map<Long, Long> bestChunk = new LinkedHashMap<>();
     int rank = 0;
@@ -58,6 +65,11 @@ public final class HybridSearch {
         bestChunk.putIfAbsent(hit.documentId(), hit.chunkId());
         scores.merge(hit.documentId(), 1.0 / (RRF_K + ++rank), Double::sum);
       }
+    }
+    // A title that names the alert exactly is the third ranking: every such document shares rank one.
+    for (KeywordHit hit : titleHits) {
+      bestChunk.putIfAbsent(hit.documentId(), hit.chunkId());
+      scores.merge(hit.documentId(), 1.0 / (RRF_K + 1), Double::sum);
     }
     List<Long> top = scores.entrySet().stream()
         .sorted(Map.Entry.<Long, Double>comparingByValue().reversed())

@@ -1,6 +1,7 @@
 package iris.knowledge;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -12,8 +13,9 @@ import java.util.regex.Pattern;
  * it exactly, and also spelled out ("host out of memory"), so prose matches too.
  */
 public final class Keywords {
-  private static final Pattern IDENTIFIER = Pattern.compile("\\b[A-Za-z][a-z0-9]*(?:[A-Z][A-Za-z0-9]*)+\\b");
-  private static final Pattern CAMEL_BOUNDARY = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])");
+  // Letters and digits (and underscores) with at least one lower-to-upper case step.
+  private static final Pattern IDENTIFIER = Pattern.compile("\\b[A-Za-z][A-Za-z0-9_]*?[a-z0-9][A-Z][A-Za-z0-9_]*\\b");
+  private static final Pattern CAMEL_BOUNDARY = Pattern.compile("_+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])");
   private static final Pattern WORD = Pattern.compile("[A-Za-z0-9]+");
   private static final int MAX_QUERY_TERMS = 48;
 
@@ -27,6 +29,16 @@ public final class Keywords {
       out.append(String.join(" ", CAMEL_BOUNDARY.split(m.group())).toLowerCase(Locale.ROOT)).append(". ");
     }
     return out.toString().strip();
+  }
+
+  /** The CamelCase identifiers (alert names) of {@code text}, as written. */
+  public static List<String> identifiers(String text) {
+    Set<String> found = new LinkedHashSet<>();
+    Matcher m = IDENTIFIER.matcher(text);
+    while (m.find()) {
+      found.add(m.group());
+    }
+    return List.copyOf(found);
   }
 
   /** A PostgreSQL {@code to_tsquery} text matching any word of {@code text}; null when it has none. */

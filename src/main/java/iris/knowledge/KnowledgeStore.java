@@ -153,6 +153,24 @@ public final class KnowledgeStore {
     });
   }
 
+  /**
+   * Documents whose title names one of {@code identifiers} as a whole word (a runbook titled
+   * "HostOutOfMemory: …" for the alert HostOutOfMemory), with their first chunk.
+   */
+  public Future<List<KeywordHit>> titleMatches(List<String> identifiers, Set<KnowledgeCollection> collections, int limit) {
+    String sql = """
+        SELECT DISTINCT ON (d.id) c.id, d.id AS document_id, d.collection, 1.0::float8 AS rank
+        FROM knowledge_documents d JOIN knowledge_chunks c ON c.document_id = d.id
+        WHERE d.collection = ANY($2) AND d.title ~ ('\\m(' || array_to_string($1::text[], '|') || ')\\M')
+        ORDER BY d.id, c.ordinal LIMIT $3""";
+    return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfString(identifiers.toArray(String[]::new))
+        .addArrayOfString(ids(collections)).addInteger(limit)).map(rows -> {
+      List<KeywordHit> hits = new ArrayList<>();
+      rows.forEach(row -> hits.add(new KeywordHit(row.getLong("id"), row.getLong("document_id"), collection(row), 1.0)));
+      return hits;
+    });
+  }
+
   public Future<List<ChunkRow>> chunks(List<Long> chunkIds) {
     return pool.preparedQuery(CHUNK_ROW + " WHERE c.id = ANY($1)")
         .execute(Tuple.of(chunkIds.toArray(Long[]::new))).map(rows -> {

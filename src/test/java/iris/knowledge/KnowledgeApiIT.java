@@ -79,6 +79,11 @@ class KnowledgeApiIT {
       JsonArray results = search(name + " firing on db-1:9100", "runbooks", 3);
       assertTrue(results.getJsonObject(0).getString("title").startsWith(name), name + " → " + titles(results));
     }
+    // siblings that differ in one word: the runbook that names the alert exactly comes first
+    for (String name : List.of("HostUnusualNetworkThroughputIn", "HostUnusualNetworkThroughputOut",
+        "HostEdacCorrectableErrorsDetected", "HostEdacUncorrectableErrorsDetected")) {
+      assertTrue(search(name, "runbooks", 3).getJsonObject(0).getString("title").startsWith(name + ":"), name);
+    }
   }
 
   @Test

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Retrieval benchmark: does Iris's hybrid search (all-MiniLM-L6-v2 vectors + PostgreSQL
+# full-text, fused by reciprocal rank) put the right runbook in its top 3 for an alert?
+# Imports the 87 runbooks of bench/retrieval into a fresh Iris, then searches once per rule
+# with the text Iris builds from the alert (name, summary, description) and once with the
+# paraphrase of bench/retrieval/queries.json. See bench/retrieval.py for the details.
+#
+#   bash bench/retrieval.sh                    (from the repository root)
+#   IRIS_JAR=/tmp/iris.jar KEEP_TMP=1 bash bench/retrieval.sh
+#
+# Env: IRIS_JAR (default target/iris.jar),
+#      IRIS_SHARED (default ../shared; alert rules in $IRIS_SHARED/data/alert-rules),
+#      JAVA_OPTS (JVM flags, default -Xmx512m), KEEP_TMP=1 (keep logs and data for a post-mortem).
+# Diagnostics (including every miss and the titles found instead) go to stderr; stdout has
+# the result lines "name value": queries, recall_at_3_with_name, recall_at_3_without_name,
+# mrr_without_name, search_p50_ms, search_p99_ms.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BENCH_DIR=bench
+SET_DIR=$BENCH_DIR/retrieval
+IRIS_JAR=${IRIS_JAR:-target/iris.jar}
+IRIS_SHARED=${IRIS_SHARED:-../shared}
+RULES_DIR=$IRIS_SHARED/data/alert-rules
+TOKEN=bench-token
+API_KEY=bench-admin-key
+
+log() { echo "retrieval.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+# --- prerequisites -------------------------------------------------------------------
+command -v python3 >/dev/null || die "python3 is required"
+command -v java >/dev/null || die "java (17 or later) is required"
+[ -f "$IRIS_JAR" ] || die "no jar at $IRIS_JAR: build it first with 'mvn -q -B package -DskipTests'"
+ls "$RULES_DIR"/*.yml >/dev/null 2>&1 || die "no alert rules in $RULES_DIR (set IRIS_SHARED)"
+[ -f "$SET_DIR/queries.json" ] && ls "$SET_DIR"/runbooks/*.md >/dev/null 2>&1 \
+  || die "no retrieval set in $SET_DIR (queries.json, runbooks/*.md)"
+
+# --- process bookkeeping and cleanup --------------------------------------------------
+tmp=$(mktemp -d /tmp/iris-bench.XXXXXX)
+iris_pid="" helper_pid=""
+
+# Stops a process we started and waits for it: SIGTERM first (Iris's shutdown hook stops
+# its embedded PostgreSQL), SIGKILL if it is still there after $2 seconds.
+stop() {
+  local pid=$1 grace=$2
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq $((grace * 10))); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid ignored SIGTERM for ${grace}s, killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+stop_iris() {
+  stop "$iris_pid" 30
+  iris_pid=""
+  # If Iris had to be killed, its PostgreSQL outlives it: stop it by the pid in its own
+  # postmaster.pid (only the server under our temp dir, nothing else).
+  local pidfile pg
+  for pidfile in $(find "$tmp/data" -name postmaster.pid 2>/dev/null); do
+    pg=$(head -n 1 "$pidfile")
+    if [ -n "$pg" ] && kill -0 "$pg" 2>/dev/null; then
+      log "stopping leftover PostgreSQL $pg"
+      kill -INT "$pg" 2>/dev/null || true
+      for _ in $(seq 100); do kill -0 "$pg" 2>/dev/null || break; sleep 0.1; done
+    fi
+  done
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e # clean up as much as possible, whatever fails
+  stop "$helper_pid" 5
+  stop_iris
+  if [ "$rc" -eq 130 ] || [ "$rc" -eq 143 ]; then
+    log "interrupted"
+  elif [ "$rc" -ne 0 ] && [ -s "$tmp/iris.log" ]; then
+    log "last lines of $tmp/iris.log:"
+    tail -n 30 "$tmp/iris.log" >&2
+  fi
+  rm -f "$tmp/iris.jar" # a copy of the jar under test; nothing to inspect in it
+  if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $tmp"; else rm -rf "$tmp"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- small helpers --------------------------------------------------------------------
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# http_status URL -> the HTTP status, 000 when nothing answers.
+http_status() {
+  python3 - "$1" <<'EOF'
+import sys, urllib.request, urllib.error
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=5) as r:
+        print(r.status)
+except urllib.error.HTTPError as e:
+    print(e.code)
+except Exception:
+    print("000")
+EOF
+}
+
+# wait_ready NAME URL PID SECONDS: polls until URL answers 200, fails if PID dies first.
+wait_ready() {
+  local name=$1 url=$2 pid=$3 seconds=$4 deadline=$((SECONDS + $4))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
+    [ "$(http_status "$url")" = 200 ] && return 0
+    sleep 0.5
+  done
+  die "$name not ready at $url after ${seconds}s"
+}
+
+# --- Iris -----------------------------------------------------------------------------
+# Run a copy: a rebuild of the jar during the run must not change, or break, the server under test.
+cp "$IRIS_JAR" "$tmp/iris.jar"
+log "jar $IRIS_JAR of $(date -u -r "$IRIS_JAR" '+%Y-%m-%d %H:%M:%S UTC')"
+iris_port=$(free_port)
+iris_url=http://127.0.0.1:$iris_port
+log "starting Iris from $IRIS_JAR on $iris_url (data in $tmp/data)"
+# HTTP host 127.0.0.1: the default 0.0.0.0 would expose the bench instance beyond loopback.
+# Empty DB/Redis/Weaviate/Ollama URLs: embedded PostgreSQL, in-JVM state, vectors in
+# PostgreSQL and the in-process embedding model, whatever the caller's environment says.
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+env IRIS_CONFIG=conf/iris.yaml IRIS_DATA_DIR="$tmp/data" IRIS_HTTP_HOST=127.0.0.1 \
+  IRIS_HTTP_PORT="$iris_port" IRIS_WEBHOOK_TOKEN="$TOKEN" IRIS_API_KEY="$API_KEY" \
+  IRIS_DB_URL= IRIS_REDIS_URL= IRIS_WEAVIATE_URL= IRIS_OLLAMA_URL= \
+  java ${JAVA_OPTS:--Xmx512m} -jar "$tmp/iris.jar" >"$tmp/iris.log" 2>&1 &
+iris_pid=$!
+wait_ready Iris "$iris_url/health/ready" "$iris_pid" 120
+log "Iris ready (pid $iris_pid)"
+
+# --- import and search ----------------------------------------------------------------
+# In the background with a wait, so a SIGTERM to this script is handled at once, not after it.
+python3 -B "$BENCH_DIR/retrieval.py" "$iris_url" "$API_KEY" "$RULES_DIR" "$SET_DIR" >"$tmp/results.txt" &
+helper_pid=$!
+wait "$helper_pid" || die "retrieval.py failed"
+helper_pid=""
+grep -q '^search_p99_ms ' "$tmp/results.txt" || die "retrieval.py printed no results"
+
+stop_iris
+cat "$tmp/results.txt"
