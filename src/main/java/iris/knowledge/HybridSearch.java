@@ -29,16 +29,35 @@ public final class HybridSearch {
     this.vectors = vectors;
   }
 
+  // Words in more than a fifth of the chunks say little and match most rows: left out of the
+  // keyword side (like BM25's low weight for them), refreshed in the background every few minutes.
+  private static final double COMMON_SHARE = 0.2;
+  private static final int COMMON_MIN_CHUNKS = 500;
+  private static final long COMMON_REFRESH_MS = 5 * 60_000;
+  private volatile List<String> common = List.of();
+  private volatile long commonAt;
+  private volatile boolean refreshing;
+
+  private Future<List<String>> commonWords() {
+    long now = System.currentTimeMillis();
+    if (!refreshing && now - commonAt > COMMON_REFRESH_MS) {
+      refreshing = true;
+      commonAt = now;
+      store.commonLexemes(COMMON_SHARE, COMMON_MIN_CHUNKS)
+          .onSuccess(words -> common = words)
+          .onComplete(r -> refreshing = false);
+    }
+    return Future.succeededFuture(common);
+  }
+
   /** @param vector the query's embedding, or null for keywords only (embedder down) */
   public Future<List<SearchResult>> search(String query, float[] vector, String model,
       Set<KnowledgeCollection> collections, int limit) {
     Future<List<VectorHit>> byVector = vector == null
         ? Future.succeededFuture(List.of())
         : vectors.nearest(vector, model, collections, CANDIDATES);
-    String tsquery = Keywords.anyWordQuery(query);
-    Future<List<KeywordHit>> byKeyword = tsquery == null
-        ? Future.succeededFuture(List.of())
-        : store.keywordSearch(tsquery, collections, CANDIDATES);
+    Future<List<KeywordHit>> byKeyword = commonWords().compose(common ->
+        store.keywordSearch(query + " " + Keywords.spelledOut(query), common, collections, CANDIDATES));
     List<String> names = Keywords.identifiers(query);
     Future<List<KeywordHit>> byTitle = names.isEmpty()
         ? Future.succeededFuture(List.of())

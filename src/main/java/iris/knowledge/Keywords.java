@@ -16,8 +16,6 @@ public final class Keywords {
   // Letters and digits (and underscores) with at least one lower-to-upper case step.
   private static final Pattern IDENTIFIER = Pattern.compile("\\b[A-Za-z][A-Za-z0-9_]*?[a-z0-9][A-Z][A-Za-z0-9_]*\\b");
   private static final Pattern CAMEL_BOUNDARY = Pattern.compile("_+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])");
-  private static final Pattern WORD = Pattern.compile("[A-Za-z0-9]+");
-  private static final int MAX_QUERY_TERMS = 48;
 
   private Keywords() {}
 
@@ -39,18 +37,5 @@ public final class Keywords {
       found.add(m.group());
     }
     return List.copyOf(found);
-  }
-
-  /** A PostgreSQL {@code to_tsquery} text matching any word of {@code text}; null when it has none. */
-  public static String anyWordQuery(String text) {
-    Set<String> terms = new LinkedHashSet<>();
-    Matcher m = WORD.matcher(text + " " + spelledOut(text));
-    while (m.find() && terms.size() < MAX_QUERY_TERMS) {
-      String word = m.group().toLowerCase(Locale.ROOT);
-      if (word.length() >= 2) {
-        terms.add(word);
-      }
-    }
-    return terms.isEmpty() ? null : String.join(" | ", terms);
   }
 }

@@ -139,17 +139,39 @@ public final class KnowledgeStore {
         });
   }
 
-  public Future<List<KeywordHit>> keywordSearch(String tsquery, Set<KnowledgeCollection> collections, int limit) {
+  /**
+   * Chunks matching any word of {@code text} (stemmed as PostgreSQL's English configuration
+   * does) except the {@code common} ones, ranked by ts_rank. Leaving out words that most
+   * chunks contain keeps the match set, and the ranking work, small on a large knowledge base.
+   */
+  public Future<List<KeywordHit>> keywordSearch(String text, List<String> common, Set<KnowledgeCollection> collections, int limit) {
     String sql = """
-        SELECT id, document_id, collection, ts_rank_cd(search, q) AS rank
-        FROM knowledge_chunks, to_tsquery('english', $1) q
-        WHERE search @@ q AND collection = ANY($2)
-        ORDER BY rank DESC, id LIMIT $3""";
-    return pool.preparedQuery(sql).execute(Tuple.of(tsquery, ids(collections), limit)).map(rows -> {
+        SELECT c.id, c.document_id, c.collection, ts_rank(c.search, x.q) AS rank
+        FROM knowledge_chunks c,
+             (SELECT string_agg(quote_literal(l), ' | ')::tsquery AS q
+              FROM unnest(tsvector_to_array(to_tsvector('english', $1))) l
+              WHERE l <> ALL($4::text[])) x
+        WHERE c.search @@ x.q AND c.collection = ANY($2)
+        ORDER BY rank DESC, c.id LIMIT $3""";
+    return pool.preparedQuery(sql).execute(Tuple.of(text).addArrayOfString(ids(collections)).addInteger(limit)
+        .addArrayOfString(common.toArray(String[]::new))).map(rows -> {
       List<KeywordHit> hits = new ArrayList<>();
       rows.forEach(row -> hits.add(new KeywordHit(row.getLong("id"), row.getLong("document_id"),
           collection(row), row.getDouble("rank"))));
       return hits;
+    });
+  }
+
+  /** Lexemes found in more than {@code share} of all chunks (at least {@code minChunks} chunks in all). */
+  public Future<List<String>> commonLexemes(double share, int minChunks) {
+    String sql = """
+        WITH total AS (SELECT count(*) AS n FROM knowledge_chunks)
+        SELECT word FROM ts_stat('SELECT search FROM knowledge_chunks'), total
+        WHERE total.n >= $2 AND ndoc > total.n * $1""";
+    return pool.preparedQuery(sql).execute(Tuple.of(share, minChunks)).map(rows -> {
+      List<String> words = new ArrayList<>();
+      rows.forEach(row -> words.add(row.getString("word")));
+      return words;
     });
   }
 
@@ -161,10 +183,13 @@ public final class KnowledgeStore {
     String sql = """
         SELECT DISTINCT ON (d.id) c.id, d.id AS document_id, d.collection, 1.0::float8 AS rank
         FROM knowledge_documents d JOIN knowledge_chunks c ON c.document_id = d.id
-        WHERE d.collection = ANY($2) AND d.title ~ ('\\m(' || array_to_string($1::text[], '|') || ')\\M')
+        WHERE d.collection = ANY($2) AND d.title LIKE ANY($4::text[])
+          AND d.title ~ ('\\m(' || array_to_string($1::text[], '|') || ')\\M')
         ORDER BY d.id, c.ordinal LIMIT $3""";
+    // LIKE first: a cheap substring filter, so the word-boundary regex runs on few titles.
+    String[] likes = identifiers.stream().map(i -> "%" + i + "%").toArray(String[]::new);
     return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfString(identifiers.toArray(String[]::new))
-        .addArrayOfString(ids(collections)).addInteger(limit)).map(rows -> {
+        .addArrayOfString(ids(collections)).addInteger(limit).addArrayOfString(likes)).map(rows -> {
       List<KeywordHit> hits = new ArrayList<>();
       rows.forEach(row -> hits.add(new KeywordHit(row.getLong("id"), row.getLong("document_id"), collection(row), 1.0)));
       return hits;

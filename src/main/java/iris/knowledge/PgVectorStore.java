@@ -29,7 +29,13 @@ public final class PgVectorStore implements VectorStore {
   private final Vertx vertx;
   private final Pool pool;
   private final WorkerExecutor workers;
-  private final Map<Long, Entry> index = new ConcurrentHashMap<>();
+  // One map per collection, so a search scans only the collections it asks for.
+  private final Map<KnowledgeCollection, Map<Long, Entry>> index = new java.util.EnumMap<>(KnowledgeCollection.class);
+  {
+    for (KnowledgeCollection c : KnowledgeCollection.values()) {
+      index.put(c, new ConcurrentHashMap<>());
+    }
+  }
   private final String origin = java.util.UUID.randomUUID().toString();
   private MessageConsumer<JsonObject> changes;
 
@@ -51,7 +57,7 @@ public final class PgVectorStore implements VectorStore {
   }
 
   private Future<Void> reload(long documentId) {
-    index.values().removeIf(e -> e.documentId() == documentId);
+    index.values().forEach(m -> m.values().removeIf(e -> e.documentId() == documentId));
     return load("document_id = $1 AND embedding IS NOT NULL", Tuple.of(documentId));
   }
 
@@ -67,8 +73,8 @@ public final class PgVectorStore implements VectorStore {
       for (int i = 0; i < v.length; i++) {
         v[i] = values[i];
       }
-      index.put(row.getLong("id"), new Entry(row.getLong("document_id"),
-          KnowledgeCollection.fromId(row.getString("collection")).orElseThrow(), row.getString("embedding_model"), v));
+      KnowledgeCollection collection = KnowledgeCollection.fromId(row.getString("collection")).orElseThrow();
+      put(row.getLong("id"), new Entry(row.getLong("document_id"), collection, row.getString("embedding_model"), v));
     }
     return null;
   }
@@ -101,7 +107,7 @@ public final class PgVectorStore implements VectorStore {
           return Future.succeededFuture(rows);
         })
         .map(rows -> {
-          vectors.forEach(cv -> index.put(cv.chunkId(), new Entry(cv.documentId(), cv.collection(), cv.model(), cv.vector())));
+          vectors.forEach(cv -> put(cv.chunkId(), new Entry(cv.documentId(), cv.collection(), cv.model(), cv.vector())));
           vectors.stream().map(ChunkVector::documentId).distinct().forEach(this::announce);
           return null;
         });
@@ -110,9 +116,20 @@ public final class PgVectorStore implements VectorStore {
   @Override
   public Future<Void> deleteDocument(KnowledgeCollection collection, long documentId) {
     // The rows go with the document (ON DELETE CASCADE) or are replaced by the indexer.
-    index.values().removeIf(e -> e.documentId() == documentId && e.collection() == collection);
+    index.get(collection).values().removeIf(e -> e.documentId() == documentId);
     announce(documentId);
     return Future.succeededFuture();
+  }
+
+  /** A chunk lives in one collection: writing it removes it from any other. */
+  private void put(long chunkId, Entry entry) {
+    index.forEach((collection, entries) -> {
+      if (collection == entry.collection()) {
+        entries.put(chunkId, entry);
+      } else {
+        entries.remove(chunkId);
+      }
+    });
   }
 
   private void announce(long documentId) {
@@ -129,9 +146,18 @@ public final class PgVectorStore implements VectorStore {
       return List.of();
     }
     PriorityQueue<VectorHit> best = new PriorityQueue<>((a, b) -> Double.compare(a.similarity(), b.similarity()));
-    for (Map.Entry<Long, Entry> item : index.entrySet()) {
+    for (KnowledgeCollection collection : collections) {
+      scan(index.get(collection), query, model, limit, best);
+    }
+    List<VectorHit> out = new ArrayList<>(best);
+    out.sort((a, b) -> Double.compare(b.similarity(), a.similarity()));
+    return out;
+  }
+
+  private static void scan(Map<Long, Entry> entries, float[] query, String model, int limit, PriorityQueue<VectorHit> best) {
+    for (Map.Entry<Long, Entry> item : entries.entrySet()) {
       Entry e = item.getValue();
-      if (!collections.contains(e.collection()) || !model.equals(e.model()) || e.vector().length != query.length) {
+      if (!model.equals(e.model()) || e.vector().length != query.length) {
         continue;
       }
       double dot = 0;
@@ -146,9 +172,6 @@ public final class PgVectorStore implements VectorStore {
         best.add(new VectorHit(item.getKey(), e.documentId(), e.collection(), dot));
       }
     }
-    List<VectorHit> out = new ArrayList<>(best);
-    out.sort((a, b) -> Double.compare(b.similarity(), a.similarity()));
-    return out;
   }
 
   @Override
@@ -163,7 +186,7 @@ public final class PgVectorStore implements VectorStore {
 
   /** Vectors held in memory, for metrics. */
   public int size() {
-    return index.size();
+    return index.values().stream().mapToInt(Map::size).sum();
   }
 
   @Override

@@ -1,8 +1,6 @@
 package iris.knowledge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,18 +19,5 @@ class KeywordsTest {
   void findsAlertNamesAsWritten() {
     assertEquals(java.util.List.of("HostOutOfMemory", "MysqlInnodbHistory_lenTooLong"),
         Keywords.identifiers("HostOutOfMemory then MysqlInnodbHistory_lenTooLong, HTTP and plain"));
-  }
-
-  @Test
-  void queryMatchesAnyWordAndKeepsIdentifiersWhole() {
-    String q = Keywords.anyWordQuery("HostOutOfMemory on node-1: 95%!");
-    assertTrue(q.startsWith("hostoutofmemory | on | node | 95"), q);
-    assertTrue(q.contains("| memory"), q);
-    assertTrue(!q.contains("'") && !q.contains("&") && !q.contains("!"), "only plain words reach to_tsquery: " + q);
-  }
-
-  @Test
-  void noWordsNoQuery() {
-    assertNull(Keywords.anyWordQuery("!! -- ??"));
   }
 }
