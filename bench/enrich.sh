@@ -8,7 +8,7 @@
 #   bash bench/enrich.sh                       (from the repository root)
 #   CHUNKS=500 N=20 bash bench/enrich.sh       (a quick smoke run)
 #
-# Env: N (alerts measured, default 300), WARMUP (alerts sent first, not measured, default 10),
+# Env: N (alerts measured, default 300), WARMUP (alerts sent first, not measured, default 60: the JIT needs about 30 enrichments after a start),
 #      RATE (webhooks per second, default 10), CHUNKS (knowledge base size, default 10000),
 #      SEED (synthetic documents and alerts, default 1), IRIS_JAR (default target/iris.jar),
 #      IRIS_SHARED (default ../shared; alert rules in $IRIS_SHARED/data/alert-rules),
@@ -26,7 +26,7 @@ IRIS_JAR=${IRIS_JAR:-target/iris.jar}
 IRIS_SHARED=${IRIS_SHARED:-../shared}
 RULES_DIR=$IRIS_SHARED/data/alert-rules
 N=${N:-300}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-60}
 RATE=${RATE:-10}
 CHUNKS=${CHUNKS:-10000}
 SEED=${SEED:-1}
