@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the database is not asked on every request; a revoked key stops working within that time.
  */
 public final class ApiKeyAuth implements Handler<RoutingContext> {
-  static final String PRINCIPAL = "iris.apiKey";
+  public static final String PRINCIPAL = "iris.apiKey";
   private static final long CACHE_MILLIS = 30_000;
   private static final ApiKeyStore.ApiKey DEVELOPMENT = new ApiKeyStore.ApiKey(0, "auth-off", Scope.ADMIN);
 

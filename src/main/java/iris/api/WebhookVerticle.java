@@ -9,6 +9,11 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import iris.Components;
 import iris.IrisConfig;
 import iris.knowledge.KnowledgeRoutes;
+import iris.registry.HostStore;
+import iris.registry.HostTagStore;
+import iris.registry.MaintainerStore;
+import iris.registry.RegistryRoutes;
+import iris.registry.ServiceStore;
 import iris.incident.IncidentEvents;
 import iris.incident.IncidentRoutes;
 import iris.ingest.IngestBatcher;
@@ -52,6 +57,8 @@ public final class WebhookVerticle extends VerticleBase {
     new IncidentRoutes(components.incidents(), vertx.eventBus()).addRoutes(router);
     new ApiKeyRoutes(components.apiKeys(), auth).addRoutes(router);
     new KnowledgeRoutes(components.knowledge(), vertx.fileSystem()).addRoutes(router);
+    new RegistryRoutes(new MaintainerStore(components.pool()), new ServiceStore(components.pool()),
+        new HostStore(components.pool()), new HostTagStore(components.pool()), components.clock()).addRoutes(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
 
