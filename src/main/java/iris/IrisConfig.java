@@ -22,7 +22,8 @@ public record IrisConfig(
     Knowledge knowledge,
     Weaviate weaviate,
     Ollama ollama,
-    Enrich enrich) {
+    Enrich enrich,
+    Notify notifications) {
 
   public record Http(String host, int port, int instances) {}
 
@@ -86,6 +87,17 @@ public record IrisConfig(
 
   public record Enrich(int concurrency, int queueSize, Duration reuse, int runbooks, int pastIncidents, int infrastructure) {}
 
+  /** Routing and delivery; {@code defaultTeamsWebhookUrl} is a secret. */
+  public record Notify(String hostLabel, List<String> serviceLabels, String defaultTeamsWebhookUrl, String defaultEmail,
+                       Duration flakyHold, int maxAttempts, Duration retryBase, int teamsRatePerSecond, Duration timeout) {
+    @Override
+    public String toString() {
+      return "Notify[hostLabel=" + hostLabel + ", serviceLabels=" + serviceLabels + ", defaultTeams="
+          + (defaultTeamsWebhookUrl.isEmpty() ? "unset" : "***") + ", defaultEmail=" + defaultEmail + ", flakyHold=" + flakyHold
+          + ", maxAttempts=" + maxAttempts + ", retryBase=" + retryBase + ", teamsRate=" + teamsRatePerSecond + "]";
+    }
+  }
+
   public static IrisConfig from(ConfigSource source) {
     String dbUrl = source.string("db.url").strip();
     if (!dbUrl.isEmpty() && !dbUrl.startsWith("postgresql://") && !dbUrl.startsWith("postgres://")) {
@@ -129,7 +141,21 @@ public record IrisConfig(
         new Enrich(source.integer("enrich.concurrency", 1, 256), source.integer("enrich.queue_size", 0, 1_000_000),
             Duration.ofMinutes(source.integer("enrich.reuse_minutes", 0, 10_080)),
             source.integer("enrich.runbooks", 0, 20), source.integer("enrich.past_incidents", 0, 20),
-            source.integer("enrich.infrastructure", 0, 20)));
+            source.integer("enrich.infrastructure", 0, 20)),
+        new Notify(nonBlank(source, "notify.host_label", "instance"),
+            Arrays.stream(source.string("notify.service_labels").split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList(),
+            httpUrl(source, "notify.default_teams_webhook_url", "IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL"),
+            source.string("notify.default_email").strip(),
+            Duration.ofMinutes(source.integer("notify.flaky_hold_minutes", 0, 1440)),
+            source.integer("notify.max_attempts", 1, 100),
+            Duration.ofSeconds(source.integer("notify.retry_base_seconds", 1, 3600)),
+            source.integer("notify.teams_rate_per_second", 1, 100),
+            Duration.ofMillis(source.integer("notify.timeout_ms", 100, 120_000))));
+  }
+
+  private static String nonBlank(ConfigSource source, String key, String fallback) {
+    String value = source.string(key).strip();
+    return value.isEmpty() ? fallback : value;
   }
 
   private static String httpUrl(ConfigSource source, String key, String env) {
@@ -142,20 +168,20 @@ public record IrisConfig(
 
   public IrisConfig withRoles(Set<Role> newRoles) {
     return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications);
   }
 
   public IrisConfig withClusterEnabled() {
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline,
         new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort),
-        templatesDir, knowledge, weaviate, ollama, enrich);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications);
   }
 
   @Override
   public String toString() {
     return "IrisConfig[dataDir=" + dataDir + ", roles=" + roles + ", " + http + ", " + auth + ", " + db
         + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster
-        + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + "]";
+        + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + ", " + notifications + "]";
   }
 
   /** A URL with any password replaced, for logs. */
