@@ -169,7 +169,7 @@ public final class IrisApp implements AutoCloseable {
       deployments.add(deploy("EnrichmentVerticle", () -> new EnrichmentVerticle(components), new DeploymentOptions()));
     }
     if (config.roles().contains(Role.NOTIFY)) {
-      deployments.add(deploy("NotifierVerticle", NotifierVerticle::new, new DeploymentOptions()));
+      deployments.add(deploy("NotifierVerticle", () -> new NotifierVerticle(components), new DeploymentOptions()));
     }
     if (config.roles().contains(Role.ENROLL)) {
       deployments.add(deploy("EnrollmentWorkerVerticle", EnrollmentWorkerVerticle::new,

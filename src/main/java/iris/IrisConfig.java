@@ -23,7 +23,8 @@ public record IrisConfig(
     Weaviate weaviate,
     Ollama ollama,
     Enrich enrich,
-    Notify notifications) {
+    Notify notifications,
+    Email email) {
 
   public record Http(String host, int port, int instances) {}
 
@@ -98,6 +99,18 @@ public record IrisConfig(
     }
   }
 
+  /** {@code transport} off, smtp or gateway; passwords and keys never in {@link #toString()}. */
+  public record Email(String transport, String from, String smtpHost, int smtpPort, String smtpStarttls, boolean smtpSsl,
+                      String smtpUsername, String smtpPassword, String gatewayUrl, String gatewayApiKey) {
+    @Override
+    public String toString() {
+      return "Email[transport=" + transport + ", from=" + from + ", smtp=" + smtpHost + ":" + smtpPort + ", starttls=" + smtpStarttls
+          + ", ssl=" + smtpSsl + ", user=" + (smtpUsername.isEmpty() ? "none" : smtpUsername) + ", password="
+          + (smtpPassword.isEmpty() ? "unset" : "***") + ", gateway=" + (gatewayUrl.isEmpty() ? "unset" : gatewayUrl)
+          + ", gatewayKey=" + (gatewayApiKey.isEmpty() ? "unset" : "***") + "]";
+    }
+  }
+
   public static IrisConfig from(ConfigSource source) {
     String dbUrl = source.string("db.url").strip();
     if (!dbUrl.isEmpty() && !dbUrl.startsWith("postgresql://") && !dbUrl.startsWith("postgres://")) {
@@ -150,7 +163,27 @@ public record IrisConfig(
             source.integer("notify.max_attempts", 1, 100),
             Duration.ofSeconds(source.integer("notify.retry_base_seconds", 1, 3600)),
             source.integer("notify.teams_rate_per_second", 1, 100),
-            Duration.ofMillis(source.integer("notify.timeout_ms", 100, 120_000))));
+            Duration.ofMillis(source.integer("notify.timeout_ms", 100, 120_000))),
+        email(source));
+  }
+
+  private static Email email(ConfigSource source) {
+    String transport = source.string("email.transport").strip().toLowerCase(java.util.Locale.ROOT);
+    if (!List.of("off", "smtp", "gateway").contains(transport)) {
+      throw new ConfigException("email.transport (IRIS_EMAIL_TRANSPORT): must be off, smtp or gateway, got '" + transport + "'");
+    }
+    String starttls = source.string("email.smtp.starttls").strip().toLowerCase(java.util.Locale.ROOT);
+    if (!List.of("none", "optional", "required").contains(starttls)) {
+      throw new ConfigException("email.smtp.starttls (IRIS_EMAIL_SMTP_STARTTLS): must be none, optional or required");
+    }
+    String gateway = httpUrl(source, "email.gateway.url", "IRIS_EMAIL_GATEWAY_URL");
+    if (transport.equals("gateway") && gateway.isEmpty()) {
+      throw new ConfigException("email.gateway.url (IRIS_EMAIL_GATEWAY_URL): required when email.transport is gateway");
+    }
+    return new Email(transport, nonBlank(source, "email.from", "iris@localhost"), source.string("email.smtp.host").strip(),
+        source.integer("email.smtp.port", 1, 65535), starttls, source.flag("email.smtp.ssl"),
+        source.string("email.smtp.username").strip(), source.string("email.smtp.password"), gateway,
+        source.string("email.gateway.api_key").strip());
   }
 
   private static String nonBlank(ConfigSource source, String key, String fallback) {
@@ -168,20 +201,20 @@ public record IrisConfig(
 
   public IrisConfig withRoles(Set<Role> newRoles) {
     return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email);
   }
 
   public IrisConfig withClusterEnabled() {
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline,
         new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort),
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email);
   }
 
   @Override
   public String toString() {
     return "IrisConfig[dataDir=" + dataDir + ", roles=" + roles + ", " + http + ", " + auth + ", " + db
         + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster
-        + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + ", " + notifications + "]";
+        + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + ", " + notifications + ", " + email + "]";
   }
 
   /** A URL with any password replaced, for logs. */

@@ -18,9 +18,12 @@ public final class EnrichmentStore {
                         JsonObject labels, JsonObject annotations) {}
 
   private final Pool pool;
+  private final Duration lease;
 
-  public EnrichmentStore(Pool pool) {
+  /** @param lease how long the notifier has before the sweeper re-announces an enriched incident */
+  public EnrichmentStore(Pool pool, Duration lease) {
     this.pool = pool;
+    this.lease = lease;
   }
 
   /** Those of {@code ids} that are firing and still waiting for enrichment. */
@@ -60,17 +63,20 @@ public final class EnrichmentStore {
   /** Attaches the enrichment and moves the incidents on; returns those that moved. */
   public Future<List<IncidentChange>> link(long enrichmentId, List<Long> incidentIds) {
     String sql = """
-        UPDATE incidents SET enrichment_id = $1, pipeline_state = 'enriched'
+        UPDATE incidents SET enrichment_id = $1, pipeline_state = 'enriched',
+          pipeline_lease_until = now() + $3::bigint * interval '1 millisecond'
         WHERE id = ANY($2) AND pipeline_state = 'received' RETURNING id, status, group_id""";
-    return pool.preparedQuery(sql).execute(Tuple.of(enrichmentId).addArrayOfLong(incidentIds.toArray(Long[]::new))).map(EnrichmentStore::changes);
+    return pool.preparedQuery(sql).execute(Tuple.of(enrichmentId).addArrayOfLong(incidentIds.toArray(Long[]::new))
+        .addLong(lease.toMillis())).map(EnrichmentStore::changes);
   }
 
   /** Resolutions need no new enrichment: they move straight on to the notifier. */
   public Future<List<IncidentChange>> passResolved(List<Long> ids) {
     String sql = """
-        UPDATE incidents SET pipeline_state = 'enriched'
+        UPDATE incidents SET pipeline_state = 'enriched', pipeline_lease_until = now() + $2::bigint * interval '1 millisecond'
         WHERE id = ANY($1) AND status = 'resolved' AND pipeline_state = 'received' RETURNING id, status, group_id""";
-    return pool.preparedQuery(sql).execute(Tuple.of(ids.toArray(Long[]::new))).map(EnrichmentStore::changes);
+    return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new)).addLong(lease.toMillis()))
+        .map(EnrichmentStore::changes);
   }
 
   /** The latest incidents on an instance, other than {@code exclude}: "what else happened here". */

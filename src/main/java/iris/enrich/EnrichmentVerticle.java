@@ -50,7 +50,7 @@ public final class EnrichmentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     IrisConfig config = components.config();
-    store = new EnrichmentStore(components.pool());
+    store = new EnrichmentStore(components.pool(), config.pipeline().lease());
     Narrator template = new TemplateNarrator(new Templates(config.templatesDir()));
     Narrator llm = config.ollama().enabled()
         ? new OllamaNarrator(components.http(), config.ollama().url(), config.ollama().chatModel(), config.ollama().timeout())

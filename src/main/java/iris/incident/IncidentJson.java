@@ -32,7 +32,13 @@ final class IncidentJson {
         .put("acknowledged_by", row.getString("acknowledged_by"))
         .put("acknowledged_at", time(row.getOffsetDateTime("acknowledged_at")))
         .put("pipeline_state", row.getString("pipeline_state"))
+        .put("pipeline_reason", row.getString("pipeline_reason"))
         .put("enrichment", row.getValue("enrichment"));
+    int deliveries = row.getColumnIndex("deliveries");
+    if (deliveries >= 0) {
+      Object value = row.getValue(deliveries);
+      json.put("deliveries", value instanceof io.vertx.core.json.JsonArray a ? a : new io.vertx.core.json.JsonArray(String.valueOf(value)));
+    }
     Long groupId = row.getLong("group_id");
     if (groupId != null) {
       json.put("group", new JsonObject()

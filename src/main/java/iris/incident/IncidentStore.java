@@ -172,8 +172,16 @@ public final class IncidentStore {
     return changed;
   }
 
+  // The notifier's deliveries of this incident, for the API (read-only here).
+  private static final String DELIVERIES = """
+      , (SELECT coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'channel', d.channel,
+            'recipient', d.recipient, 'state', d.state, 'attempts', d.attempts, 'last_error', d.last_error,
+            'next_attempt_at', d.next_attempt_at, 'sent_at', d.sent_at) ORDER BY d.id), '[]'::json)
+         FROM deliveries d WHERE d.incident_ids @> ARRAY[i.id]) AS deliveries""";
+
   public Future<JsonObject> find(long id) {
-    return pool.preparedQuery(SELECT + " WHERE i.id = $1").execute(Tuple.of(id))
+    String sql = SELECT.replace(" AS enrichment", " AS enrichment" + DELIVERIES) + " WHERE i.id = $1";
+    return pool.preparedQuery(sql).execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : IncidentJson.of(rows.iterator().next()));
   }
 
@@ -256,17 +264,22 @@ public final class IncidentStore {
    * their lease (longer each attempt, at most an hour) so a pipeline with no consumer is not flooded.
    */
   public Future<List<IncidentChange>> claimExpired(int limit) {
+    return claimExpired("received", limit);
+  }
+
+  /** The same for another waiting state ({@code enriched}: the notifier's work list). */
+  public Future<List<IncidentChange>> claimExpired(String state, int limit) {
     String sql = """
         UPDATE incidents i SET
           pipeline_attempts = i.pipeline_attempts + 1,
           pipeline_lease_until = now() + LEAST($2::bigint * interval '1 millisecond' * power(2, LEAST(i.pipeline_attempts, 10)), interval '1 hour')
         WHERE i.id IN (
           SELECT id FROM incidents
-          WHERE pipeline_state = 'received' AND pipeline_lease_until < now()
+          WHERE pipeline_state = $3 AND pipeline_lease_until < now()
           ORDER BY pipeline_lease_until LIMIT $1
           FOR UPDATE SKIP LOCKED)
         RETURNING i.id, i.status, i.group_id""";
-    return pool.preparedQuery(sql).execute(Tuple.of(limit, lease.toMillis())).map(rows -> {
+    return pool.preparedQuery(sql).execute(Tuple.of(limit, lease.toMillis(), state)).map(rows -> {
       List<IncidentChange> claimed = new ArrayList<>();
       rows.forEach(row -> claimed.add(change(row)));
       return claimed;

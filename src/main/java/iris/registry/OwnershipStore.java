@@ -63,6 +63,12 @@ public final class OwnershipStore {
     });
   }
 
+  /** A maintainer's addresses and preferences by name, or null when they no longer exist. */
+  public Future<Contact> contact(String name) {
+    return pool.preparedQuery("SELECT " + CONTACT + " FROM maintainers m WHERE m.name = $1").execute(Tuple.of(name))
+        .map(rows -> rows.size() == 0 ? null : contacts(rows).get(0));
+  }
+
   private static List<Row> rows(RowSet<Row> rows) {
     List<Row> out = new ArrayList<>();
     rows.forEach(out::add);

@@ -1,0 +1,230 @@
+package iris.notify;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import iris.notify.Notification.AlertLine;
+import iris.notify.Notification.Link;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The Teams message for a {@link Notification}: one Adaptive Card 1.4 in the envelope Workflows
+ * webhooks accept. A firing card says what, how bad, why and what to do; a resolved card only
+ * says what ended and how long it lasted. Text from alerts and enrichments is escaped so Teams
+ * shows it as written, and every part is capped so the message stays under Teams' 28 KB.
+ */
+public final class AdaptiveCard {
+  public static final String CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+  public static final String SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
+  public static final String VERSION = "1.4";
+  /** Enough to recognise the pattern of a storm; the rest is one line. */
+  public static final int MAX_ALERTS = 20;
+  /** Teams shows a handful of buttons in a row before it folds them into a menu. */
+  public static final int MAX_ACTIONS = 5;
+
+  /** Teams refuses a webhook message over 28 KB; a little is kept for the envelope's own growth. */
+  public static final int MAX_MESSAGE_BYTES = 28_000;
+  /** Each retry shrinks every text to this share of the previous, until the message fits. */
+  private static final double[] SHRINK = {1, 0.5, 0.25, 0.1};
+
+  private static final int MAX_TITLE = 200;
+  private static final int MAX_PARAGRAPH = 3000;
+  private static final int MAX_STEPS = 15;
+  private static final int MAX_STEP = 500;
+  private static final int MAX_FIELD = 120;
+  /** Longer is almost surely a mistake, and would eat the message's budget. */
+  private static final int MAX_URL = 2048;
+  private static final DateTimeFormatter SINCE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private final double scale;
+
+  private AdaptiveCard(double scale) {
+    this.scale = scale;
+  }
+
+  /**
+   * The whole body to POST: {@code {"type":"message","attachments":[card]}}. Escaping can
+   * triple the bytes of odd text, so the size is measured, not assumed.
+   */
+  public static JsonObject message(Notification n) {
+    JsonObject message = null;
+    for (double scale : SHRINK) {
+      message = new AdaptiveCard(scale).envelope(n);
+      if (message.toBuffer().length() <= MAX_MESSAGE_BYTES) {
+        break;
+      }
+    }
+    return message;
+  }
+
+  private JsonObject envelope(Notification n) {
+    JsonObject attachment = new JsonObject()
+        .put("contentType", CONTENT_TYPE)
+        .putNull("contentUrl")
+        .put("content", card(n));
+    return new JsonObject().put("type", "message").put("attachments", new JsonArray().add(attachment));
+  }
+
+  private JsonObject card(Notification n) {
+    JsonArray body = new JsonArray().add(title(n)).add(facts(n));
+    if (!n.resolved()) {
+      addNarrative(body, n);
+    }
+    addAlerts(body, n.alerts() == null ? List.of() : n.alerts());
+    if (!n.resolved()) {
+      addSource(body, n.generatedBy());
+    }
+    JsonObject card = new JsonObject()
+        .put("$schema", SCHEMA)
+        .put("type", "AdaptiveCard")
+        .put("version", VERSION)
+        // without it Teams squeezes the card into a narrow bubble
+        .put("msteams", new JsonObject().put("width", "Full"))
+        .put("body", body);
+    JsonArray actions = actions(n.links() == null ? List.of() : n.links());
+    return actions.isEmpty() ? card : card.put("actions", actions);
+  }
+
+  /** Attention for a firing critical group, Good once resolved, Warning for anything else firing. */
+  static String colour(Notification n) {
+    if (n.resolved()) {
+      return "Good";
+    }
+    return "critical".equalsIgnoreCase(n.severity()) ? "Attention" : "Warning";
+  }
+
+  /** A text limit, shrunk when the first try did not fit. */
+  private int cap(int chars) {
+    return Math.max(16, (int) (chars * scale));
+  }
+
+  private JsonObject title(Notification n) {
+    String title = blank(n.title()) ? "Alert group " + n.groupId() : n.title();
+    String text = TeamsMarkdown.inline(n.resolved() ? "Resolved: " + title : title, cap(MAX_TITLE));
+    return textBlock(text).put("size", "Large").put("weight", "Bolder").put("color", colour(n));
+  }
+
+  private JsonObject facts(Notification n) {
+    JsonArray facts = new JsonArray()
+        .add(fact("State", n.resolved() ? "Resolved" : "Firing"));
+    if (!blank(n.severity())) {
+      facts.add(fact("Severity", TeamsMarkdown.inline(n.severity(), cap(MAX_FIELD))));
+    }
+    facts.add(fact("Alerts", String.valueOf(n.alerts() == null ? 0 : n.alerts().size())));
+    if (n.resolved() && n.duration() != null) {
+      facts.add(fact("Duration", HumanDuration.of(n.duration())));
+    }
+    return new JsonObject().put("type", "FactSet").put("facts", facts);
+  }
+
+  private void addNarrative(JsonArray body, Notification n) {
+    if (!blank(n.summary())) {
+      body.add(textBlock(TeamsMarkdown.paragraphs(n.summary(), cap(MAX_PARAGRAPH))));
+    }
+    if (!blank(n.probableCause())) {
+      body.add(heading("Probable cause"));
+      body.add(textBlock(TeamsMarkdown.paragraphs(n.probableCause(), cap(MAX_PARAGRAPH))).put("spacing", "Small"));
+    }
+    List<String> steps = n.remediation() == null ? List.of()
+        : n.remediation().stream().filter(s -> !blank(s)).limit(MAX_STEPS).toList();
+    if (!steps.isEmpty()) {
+      body.add(heading("Remediation"));
+      body.add(textBlock(numbered(steps)).put("spacing", "Small"));
+    }
+  }
+
+  /** Teams' own numbered list; each step is escaped first so it cannot open a list of its own. */
+  private String numbered(List<String> steps) {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      lines.add((i + 1) + ". " + TeamsMarkdown.inline(steps.get(i), cap(MAX_STEP)));
+    }
+    // Teams documents \r as the separator inside a list
+    return String.join("\r", lines);
+  }
+
+  private void addAlerts(JsonArray body, List<AlertLine> alerts) {
+    if (alerts.isEmpty()) {
+      return;
+    }
+    JsonArray items = new JsonArray();
+    alerts.stream().limit(MAX_ALERTS).forEach(a -> items.add(textBlock(alertLine(a)).put("spacing", "None")));
+    if (alerts.size() > MAX_ALERTS) {
+      items.add(textBlock("and " + (alerts.size() - MAX_ALERTS) + " more").put("isSubtle", true).put("spacing", "Small"));
+    }
+    body.add(heading("Alerts"));
+    body.add(new JsonObject().put("type", "Container").put("spacing", "Small").put("items", items));
+  }
+
+  /** name · instance · severity · since: the alert name in bold, the rest as written. */
+  private String alertLine(AlertLine a) {
+    List<String> parts = new ArrayList<>();
+    parts.add("**" + TeamsMarkdown.inline(blank(a.alertname()) ? "(unnamed)" : a.alertname(), cap(MAX_FIELD)) + "**");
+    if (!blank(a.instance())) {
+      parts.add(TeamsMarkdown.inline(a.instance(), cap(MAX_FIELD)));
+    }
+    if (!blank(a.severity())) {
+      parts.add(TeamsMarkdown.inline(a.severity(), cap(MAX_FIELD)));
+    }
+    if (a.since() != null) {
+      parts.add("since " + SINCE.format(a.since()));
+    }
+    return String.join(" · ", parts);
+  }
+
+  private static void addSource(JsonArray body, String generatedBy) {
+    String source = switch (generatedBy == null ? "" : generatedBy) {
+      case "llm" -> "Written by the LLM from the team's runbooks and past incidents.";
+      case "template" -> "Written by the template from the matching runbook.";
+      default -> null;
+    };
+    if (source != null) {
+      body.add(textBlock(source).put("size", "Small").put("isSubtle", true).put("separator", true));
+    }
+  }
+
+  /** An {@code Action.OpenUrl} per link with an absolute http(s) URL; others are left out, not sent broken. */
+  private JsonArray actions(List<Link> links) {
+    JsonArray actions = new JsonArray();
+    links.stream().filter(l -> l != null && isWebUrl(l.url())).limit(MAX_ACTIONS).forEach(l -> actions.add(new JsonObject()
+        .put("type", "Action.OpenUrl")
+        .put("title", blank(l.title()) ? "Open" : TeamsMarkdown.truncate(l.title().strip(), cap(MAX_FIELD)))
+        .put("url", l.url().strip())));
+    return actions;
+  }
+
+  static boolean isWebUrl(String url) {
+    if (blank(url)) {
+      return false;
+    }
+    try {
+      URI uri = new URI(url.strip());
+      String scheme = uri.getScheme();
+      return url.length() <= MAX_URL && ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) && uri.getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static JsonObject heading(String text) {
+    return textBlock(text).put("weight", "Bolder").put("spacing", "Medium");
+  }
+
+  private static JsonObject textBlock(String text) {
+    return new JsonObject().put("type", "TextBlock").put("text", text).put("wrap", true);
+  }
+
+  private static JsonObject fact(String title, String value) {
+    return new JsonObject().put("title", title).put("value", value);
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

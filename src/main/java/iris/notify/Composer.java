@@ -1,0 +1,70 @@
+package iris.notify;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import iris.notify.Notification.AlertLine;
+import iris.notify.Notification.Link;
+import iris.notify.NotifyStore.Pending;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes the one message for a group's incidents (to one recipient): the enrichment of the
+ * most severe alert, every alert as a line, and the links an operator follows.
+ */
+final class Composer {
+  private static final List<String> SEVERITY_ORDER = List.of("critical", "error", "warning", "info");
+
+  private Composer() {}
+
+  static Notification compose(long groupId, String kind, List<Pending> incidents) {
+    List<Pending> sorted = new ArrayList<>(incidents);
+    sorted.sort(Comparator.comparingInt((Pending p) -> rank(p.severity())).thenComparing(Pending::id));
+    Pending lead = sorted.get(0);
+    JsonObject enrichment = lead.enrichment() == null ? new JsonObject() : lead.enrichment();
+    Set<String> names = new LinkedHashSet<>();
+    sorted.forEach(p -> names.add(p.alertname()));
+    String where = lead.instance() == null ? "" : " on " + lead.instance();
+    String more = incidents.size() > 1 ? " (" + incidents.size() + " alerts)" : "";
+    boolean resolved = "resolved".equals(kind);
+    String title = (resolved ? "Resolved: " : "") + String.join(", ", names) + where + more;
+    String summary = enrichment.getString("summary",
+        lead.annotations().getString("summary", lead.annotations().getString("description", lead.alertname())));
+    List<String> steps = enrichment.getJsonArray("remediation", new JsonArray()).stream().map(String::valueOf).toList();
+    List<AlertLine> lines = sorted.stream().map(p -> new AlertLine(p.alertname(), p.instance(), p.severity(),
+        p.startsAt() == null ? null : p.startsAt().toInstant())).toList();
+    Duration duration = null;
+    if (resolved) {
+      duration = sorted.stream().filter(p -> p.endsAt() != null && p.startsAt() != null)
+          .map(p -> Duration.between(p.startsAt(), p.endsAt())).max(Comparator.naturalOrder()).orElse(null);
+    }
+    return new Notification(groupId, kind, lead.severity() == null ? "" : lead.severity(), title,
+        resolved ? "Resolved after " + (duration == null ? "an unknown time" : HumanDuration.of(duration)) + ". " + summary : summary,
+        resolved ? "" : enrichment.getString("probable_cause", ""), resolved ? List.of() : steps, lines,
+        links(lead, enrichment), enrichment.getString("generated_by", "template"), duration);
+  }
+
+  private static List<Link> links(Pending lead, JsonObject enrichment) {
+    List<Link> links = new ArrayList<>();
+    if (lead.generatorUrl() != null && lead.generatorUrl().startsWith("http")) {
+      links.add(new Link("Prometheus", lead.generatorUrl()));
+    }
+    if (lead.externalUrl() != null && lead.externalUrl().startsWith("http")) {
+      links.add(new Link("Alertmanager", lead.externalUrl()));
+    }
+    String runbook = lead.annotations().getString("runbook_url");
+    if (runbook != null && runbook.startsWith("http")) {
+      links.add(new Link("Runbook", runbook));
+    }
+    return links;
+  }
+
+  static int rank(String severity) {
+    int i = severity == null ? -1 : SEVERITY_ORDER.indexOf(severity.toLowerCase());
+    return i < 0 ? SEVERITY_ORDER.size() : i;
+  }
+}

@@ -1,0 +1,51 @@
+<#ftl output_format="plainText">
+<#-- The plain-text part of a notification email; the HTML part (email.html.ftl) says the same.
+     Data: subject (as rendered by email-subject.ftl), state, resolved, severity, title, count,
+     duration (resolved groups only, e.g. "1 h 12 min"), group_id,
+     summary, probable_cause, remediation (list of steps, in order),
+     alerts [{alertname, instance, severity, since ("2026-11-24 03:12 UTC" or empty)}],
+     links [{title, url}] (http and https only), generated_by ("llm", "template" or empty). -->
+${subject}
+
+<#if resolved>
+Resolved<#if duration?has_content> after ${duration}</#if>.
+
+</#if>
+<#if summary?has_content>
+SUMMARY
+${summary}
+
+</#if>
+<#if probable_cause?has_content>
+PROBABLE CAUSE
+${probable_cause}
+
+</#if>
+<#if remediation?has_content>
+WHAT TO DO
+<#list remediation as step>
+${step?counter}. ${step}
+</#list>
+
+</#if>
+<#if alerts?has_content>
+ALERTS (${count?c})
+<#list alerts as a>
+- ${a.alertname}<#if a.instance?has_content> on ${a.instance}</#if><#if a.severity?has_content> [${a.severity}]</#if><#if a.since?has_content> since ${a.since}</#if>
+</#list>
+
+</#if>
+<#if links?has_content>
+LINKS
+<#list links as link>
+- ${link.title}: ${link.url}
+</#list>
+
+</#if>
+--
+<#if generated_by == "llm">
+Summary, cause and steps were written by an LLM from your runbooks and past incidents: check them before acting.
+<#elseif generated_by == "template">
+Summary, cause and steps come from the matching runbook (no LLM involved).
+</#if>
+Sent by Iris for alert group ${group_id}.
