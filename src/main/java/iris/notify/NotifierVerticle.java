@@ -77,7 +77,7 @@ public final class NotifierVerticle extends VerticleBase {
         : store.firingSent(resolved.stream().map(Pending::id).toList()).compose(sent -> {
           List<Long> silent = resolved.stream().map(Pending::id).filter(id -> !sent.contains(id)).toList();
           Future<Void> settled = silent.isEmpty() ? Future.succeededFuture()
-              : store.finish(silent, "suppressed", "its firing message was never sent");
+              : store.finish(silent, "suppressed", "its firing message was never sent (suppressed, held as flaky, or undeliverable)");
           return settled.map(v -> resolved.stream().filter(p -> sent.contains(p.id())).toList());
         });
     return resolvedToTell.compose(toTell -> ownersOf(pending).compose(ownership -> {

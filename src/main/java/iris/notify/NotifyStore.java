@@ -37,7 +37,8 @@ public final class NotifyStore {
         SELECT i.id, i.group_id, i.status, i.alertname, i.severity, i.instance, i.labels, i.annotations, i.starts_at,
                i.ends_at, i.generator_url, g.external_url, e.result AS enrichment
         FROM incidents i LEFT JOIN alert_groups g ON g.id = i.group_id LEFT JOIN enrichments e ON e.id = i.enrichment_id
-        WHERE i.id = ANY($1) AND i.pipeline_state = 'enriched' AND (i.notify_after IS NULL OR i.notify_after <= now())
+        WHERE i.id = ANY($1) AND i.pipeline_state = 'enriched'
+          AND (i.status = 'resolved' OR i.notify_after IS NULL OR i.notify_after <= now())
         ORDER BY i.id""";
     return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new))).map(rows -> {
       List<Pending> out = new ArrayList<>();
