@@ -3,7 +3,8 @@
      Data: alert {name, severity, service, instance, summary, description, count, instances},
      runbook {id, title, meaning, causes, remediation, escalation} (absent when none matched),
      past_incidents / infrastructure / references [{id, collection, title, snippet}],
-     recent [{id, alertname, status, starts_at}]. -->
+     recent [{id, alertname, status, starts_at}],
+     owner {host, services, maintainers, tags [{type, name, reason}]} (what the registry knows; may be empty). -->
 <#assign where = alert.instance?has_content?then(" on " + alert.instance, "")>
 <#assign many = (alert.count > 1)?then(" (" + alert.count + " alerts in this group)", "")>
 {

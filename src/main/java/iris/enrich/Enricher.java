@@ -7,6 +7,7 @@ import iris.IrisConfig;
 import iris.knowledge.KnowledgeBase;
 import iris.knowledge.KnowledgeCollection;
 import iris.knowledge.SearchResult;
+import iris.registry.OwnershipStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -29,14 +30,19 @@ public final class Enricher {
   private final Narrator llm;
   private final Narrator template;
   private final IrisConfig.Enrich limits;
+  private final OwnershipStore owners;
+  private final IrisConfig.Notify routing;
 
   /** @param llm null when no LLM is configured */
-  public Enricher(KnowledgeBase knowledge, EnrichmentStore store, Narrator llm, Narrator template, IrisConfig.Enrich limits) {
+  public Enricher(KnowledgeBase knowledge, EnrichmentStore store, Narrator llm, Narrator template, IrisConfig.Enrich limits,
+      OwnershipStore owners, IrisConfig.Notify routing) {
     this.knowledge = knowledge;
     this.store = store;
     this.llm = llm;
     this.template = template;
     this.limits = limits;
+    this.owners = owners;
+    this.routing = routing;
   }
 
   /** @param degraded why the LLM must be skipped (queue full), or null */
@@ -49,7 +55,8 @@ public final class Enricher {
               .put("runbooks", refs(context.runbooks()))
               .put("past_incidents", refs(context.pastIncidents()))
               .put("infrastructure", refs(context.infrastructure()))
-              .put("recent_on_instance", new JsonArray(new ArrayList<>(context.recentOnInstance()))))
+              .put("recent_on_instance", new JsonArray(new ArrayList<>(context.recentOnInstance())))
+              .put("owner", context.owner()))
           .put("took_ms", (System.nanoTime() - started) / 1_000_000);
       if (degraded != null) {
         result.put("degraded", degraded);
@@ -71,9 +78,34 @@ public final class Enricher {
           ? Future.succeededFuture(null)
           : knowledge.store().find(KnowledgeCollection.RUNBOOKS, found.get(0).documentId())
               .map(doc -> doc == null ? null : doc.getString("content")));
-      return Future.all(runbooks, incidents, infrastructure, recent, bestRunbook).map(all -> new Retrieved(
-          runbooks.result(), incidents.result(), infrastructure.result(), bestRunbook.result(), recent.result()));
+      Future<JsonObject> owner = owner(alert);
+      return Future.all(List.of(runbooks, incidents, infrastructure, recent, bestRunbook, owner)).map(all -> new Retrieved(
+          runbooks.result(), incidents.result(), infrastructure.result(), bestRunbook.result(), recent.result(), owner.result()));
     });
+  }
+
+  /** What the registry knows of the alert's host and service; empty when nothing (or the lookup fails). */
+  private Future<JsonObject> owner(AlertContext alert) {
+    String instance = alert.labels().getString(routing.hostLabel(), alert.instance());
+    List<String> services = routing.serviceLabels().stream().map(l -> alert.labels().getString(l))
+        .filter(v -> v != null && !v.isBlank()).toList();
+    return owners.owners(instance, services).map(o -> {
+      JsonObject json = new JsonObject();
+      if (o.hostname() != null) {
+        json.put("host", o.hostname());
+      }
+      if (!o.services().isEmpty()) {
+        json.put("services", new JsonArray(new ArrayList<>(o.services())));
+      }
+      if (!o.maintainers().isEmpty()) {
+        json.put("maintainers", new JsonArray(o.maintainers().stream().map(c -> (Object) c.name()).toList()));
+      }
+      if (!o.tags().isEmpty()) {
+        json.put("tags", new JsonArray(o.tags().stream().map(t -> (Object) new JsonObject().put("type", t.type())
+            .put("name", t.name()).put("reason", t.reason())).toList()));
+      }
+      return json;
+    }).otherwise(new JsonObject());
   }
 
   private Future<List<SearchResult>> search(String query, float[] vector, KnowledgeCollection collection, int limit) {

@@ -15,6 +15,7 @@ import iris.Templates;
 import iris.enrich.EnrichmentStore.Waiting;
 import iris.incident.IncidentChange;
 import iris.incident.IncidentEvents;
+import iris.registry.OwnershipStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,7 +56,8 @@ public final class EnrichmentVerticle extends VerticleBase {
     Narrator llm = config.ollama().enabled()
         ? new OllamaNarrator(components.http(), config.ollama().url(), config.ollama().chatModel(), config.ollama().timeout())
         : null;
-    enricher = new Enricher(components.knowledge(), store, llm, template, config.enrich());
+    enricher = new Enricher(components.knowledge(), store, llm, template, config.enrich(),
+        new OwnershipStore(components.pool()), config.notifications());
     queue = new EnrichmentQueue(config.enrich().concurrency(), config.enrich().queueSize());
     learner = new IncidentLearner(components.incidents(), store, components.knowledge());
     registry = components.registry();

@@ -93,6 +93,9 @@ public final class OllamaNarrator implements Narrator {
       p.append(e.getKey()).append(": ").append(e.getValue()).append('\n');
     }
     p.append("labels: ").append(alert.labels().encode()).append("\n\n");
+    if (!context.owner().isEmpty()) {
+      p.append("REGISTRY (host, services, maintainers, active tags)\n").append(context.owner().encode()).append("\n\n");
+    }
     section(p, "RUNBOOKS", "R", context.runbooks(), context.bestRunbookContent());
     section(p, "PAST INCIDENTS", "P", context.pastIncidents(), null);
     section(p, "INFRASTRUCTURE", "I", context.infrastructure(), null);

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record Retrieved(List<SearchResult> runbooks, List<SearchResult> pastIncidents,
                         List<SearchResult> infrastructure, String bestRunbookContent,
-                        List<JsonObject> recentOnInstance) {
+                        List<JsonObject> recentOnInstance, JsonObject owner) {
 
   public SearchResult bestRunbook() {
     return runbooks.isEmpty() ? null : runbooks.get(0);

@@ -44,11 +44,25 @@ public final class TemplateNarrator implements Narrator {
     model.put("past_incidents", documents(context.pastIncidents()));
     model.put("infrastructure", documents(context.infrastructure()));
     model.put("recent", context.recentOnInstance().stream().map(o -> o.getMap()).toList());
+    model.put("owner", plain(context.owner()));
     List<SearchResult> all = new ArrayList<>(context.runbooks());
     all.addAll(context.pastIncidents());
     all.addAll(context.infrastructure());
     model.put("references", documents(all));
     return model;
+  }
+
+  /** JSON to plain maps and lists, the only data the sandboxed templates accept. */
+  private static Object plain(Object value) {
+    if (value instanceof io.vertx.core.json.JsonObject o) {
+      Map<String, Object> out = new HashMap<>();
+      o.forEach(e -> out.put(e.getKey(), plain(e.getValue())));
+      return out;
+    }
+    if (value instanceof io.vertx.core.json.JsonArray a) {
+      return a.stream().map(TemplateNarrator::plain).toList();
+    }
+    return value == null ? "" : value;
   }
 
   private static List<Map<String, Object>> documents(List<SearchResult> results) {

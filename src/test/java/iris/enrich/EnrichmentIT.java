@@ -28,12 +28,15 @@ class EnrichmentIT {
 
   @BeforeAll
   static void start() throws Exception {
-    iris = TestIris.start();
+    // No notifier: this test listens to iris.incident.enriched itself.
+    iris = TestIris.start(java.util.Map.of("IRIS_ROLES", "ingest,enrich,schedule"));
     db = iris.env.get("IRIS_DB_URL");
     iris.app.vertx().eventBus().<JsonObject>consumer(EventAddress.INCIDENT_ENRICHED.address(), m ->
         m.body().getJsonArray("incidents").forEach(o -> announcedEnriched.add(((JsonObject) o).getLong("id"))));
     Knowledge.importRunbooks(iris, "HostOutOfMemory", "HostHighCpuLoad", "HostOutOfDiskSpace", "PostgresqlDeadLocks",
         "NginxHighHttp5xxErrorRate", "HostOomKillDetected");
+    iris.api("POST", "/api/v1/maintainers", new JsonObject().put("name", "alice").encode());
+    iris.api("POST", "/api/v1/hosts", new JsonObject().put("hostname", "node-1").put("maintainers", new JsonArray().add("alice")).encode());
     Knowledge.add(iris, "infrastructure", "node-1: the billing cache host",
         "# node-1\n\nnode-1 runs the billing-api cache (memcached, 48 GB). Its memory is sized for 40 GB of cache.");
   }
@@ -62,7 +65,7 @@ class EnrichmentIT {
         .put("description", "Node memory is filling up (< 10% left)\n  VALUE = 4.2\n  LABELS = map[instance:node-1:9100]");
     assertEquals(200, iris.webhook(Payloads.webhook("{}:{alertname=\"HostOutOfMemory\"}", alert).encode()).status());
     long id = incident("fp-oom-1");
-    Knowledge.await("enrichment", 30_000, () -> "enriched".equals(state(id)));
+    Knowledge.await("enrichment", 30_000, () -> !"received".equals(state(id)));
 
     JsonObject enrichment = get(id).getJsonObject("enrichment");
     assertEquals("template", enrichment.getString("generated_by"));
@@ -78,6 +81,9 @@ class EnrichmentIT {
     JsonArray infrastructure = enrichment.getJsonObject("context").getJsonArray("infrastructure");
     assertEquals("node-1: the billing cache host", infrastructure.getJsonObject(0).getString("title"));
     assertTrue(enrichment.getJsonArray("references").stream().anyMatch(r -> r.toString().startsWith("runbooks/")));
+    JsonObject owner = enrichment.getJsonObject("context").getJsonObject("owner");
+    assertEquals("node-1", owner.getString("host"), "what the registry knows of the host joins the context");
+    assertEquals(new JsonArray().add("alice"), owner.getJsonArray("maintainers"));
     Knowledge.await("enriched announcement", 5_000, () -> announcedEnriched.contains(id));
   }
 
@@ -94,7 +100,7 @@ class EnrichmentIT {
       assertEquals(200, iris.webhook(Payloads.webhook(groupKey, alerts).encode()).status());
     }
     Knowledge.await("5,000 incidents enriched", 60_000, () -> Sql.count(db,
-        "SELECT count(*) FROM incidents WHERE fingerprint LIKE 'fp-storm-%' AND pipeline_state = 'enriched'") == 5000);
+        "SELECT count(*) FROM incidents WHERE fingerprint LIKE 'fp-storm-%' AND enrichment_id IS NOT NULL") == 5000);
     assertEquals(3, Sql.count(db, "SELECT count(*) FROM enrichments e JOIN alert_groups g ON g.id = e.group_id WHERE g.group_key = ?", groupKey));
     assertEquals(3, Sql.count(db, "SELECT count(DISTINCT enrichment_id) FROM incidents WHERE fingerprint LIKE 'fp-storm-%'"));
     JsonObject one = get(incident("fp-storm-4"));  // 4 % 3 = 1: HostOutOfDiskSpace
@@ -108,10 +114,10 @@ class EnrichmentIT {
     Instant start = T0.plusSeconds(600);
     iris.webhook(Payloads.webhook(groupKey, Payloads.firing("fp-dl-1", "PostgresqlDeadLocks", "pg-7:9187", start)).encode());
     long id = incident("fp-dl-1");
-    Knowledge.await("enrichment", 30_000, () -> "enriched".equals(state(id)));
+    Knowledge.await("enrichment", 30_000, () -> !"received".equals(state(id)));
     iris.webhook(Payloads.webhook(groupKey, Payloads.resolved("fp-dl-1", "PostgresqlDeadLocks", "pg-7:9187", start, start.plusSeconds(900))).encode());
     Knowledge.await("the resolution to pass enrichment", 30_000, () ->
-        "enriched".equals(state(id)) && announcedEnriched.contains(id)
+        !"received".equals(state(id)) && announcedEnriched.contains(id)
             && "resolved".equals(Sql.rows(db, "SELECT status FROM incidents WHERE id = ?", id).get(0).get("status")));
 
     assertEquals(200, iris.api("PATCH", "/api/v1/incidents/" + id, new JsonObject()
@@ -128,7 +134,7 @@ class EnrichmentIT {
     iris.webhook(Payloads.webhook("{}:{alertname=\"PostgresqlDeadLocks\",env=\"b\"}",
         Payloads.firing("fp-dl-2", "PostgresqlDeadLocks", "pg-9:9187", start.plusSeconds(7200))).encode());
     long next = incident("fp-dl-2");
-    Knowledge.await("enrichment", 30_000, () -> "enriched".equals(state(next)));
+    Knowledge.await("enrichment", 30_000, () -> !"received".equals(state(next)));
     JsonArray past = get(next).getJsonObject("enrichment").getJsonObject("context").getJsonArray("past_incidents");
     assertTrue(past.stream().anyMatch(p -> ((JsonObject) p).getString("title").startsWith("Past incident #" + id)), past.encode());
   }
