@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ public final class NotifierVerticle extends VerticleBase {
   private Deliverer deliverer;
   private Map<String, Channel> channels;
   private IrisConfig.Notify config;
+  private final List<Muter> muters = List.of(new TagMuter());
 
   public NotifierVerticle(Components components) {
     this.components = components;
@@ -80,16 +82,16 @@ public final class NotifierVerticle extends VerticleBase {
               : store.finish(silent, "suppressed", "its firing message was never sent (suppressed, held as flaky, or undeliverable)");
           return settled.map(v -> resolved.stream().filter(p -> sent.contains(p.id())).toList());
         });
-    return resolvedToTell.compose(toTell -> ownersOf(pending).compose(ownership -> {
+    return resolvedToTell.compose(toTell -> ownersOf(pending).compose(ownership -> mutes(firing, ownership).compose(muted -> {
       List<Future<?>> settled = new ArrayList<>();
       Map<Routing.Target, List<Pending>> firingByTarget = new LinkedHashMap<>();
       Map<Routing.Target, List<Pending>> resolvedByTarget = new LinkedHashMap<>();
       List<Long> unowned = new ArrayList<>();
       for (Pending p : firing) {
         Ownership owner = ownership.get(p.id());
-        var muted = Routing.suppressedBecause(owner);
-        if (muted.isPresent()) {
-          settled.add(store.finish(List.of(p.id()), "suppressed", muted.get()));
+        String reason = muted.get(p.id());
+        if (reason != null) {
+          settled.add(store.finish(List.of(p.id()), "suppressed", reason));
           continue;
         }
         OffsetDateTime due = p.startsAt().plus(config.flakyHold());
@@ -108,7 +110,21 @@ public final class NotifierVerticle extends VerticleBase {
       firingByTarget.forEach((target, incidents) -> deliveries.add(delivery(groupId, "firing", target, incidents)));
       resolvedByTarget.forEach((target, incidents) -> deliveries.add(delivery(groupId, "resolved", target, incidents)));
       return Future.all(settled).map(v -> deliveries);
-    }));
+    })));
+  }
+
+  /** The first muter's reason for each muted firing incident. */
+  private Future<Map<Long, String>> mutes(List<Pending> firing, Map<Long, Ownership> ownership) {
+    Map<Long, String> reasons = new HashMap<>();
+    List<Future<?>> checks = new ArrayList<>();
+    for (Pending p : firing) {
+      Future<Optional<String>> first = Future.succeededFuture(Optional.empty());
+      for (Muter muter : muters) {
+        first = first.compose(found -> found.isPresent() ? Future.succeededFuture(found) : muter.mutedBecause(p, ownership.get(p.id())));
+      }
+      checks.add(first.onSuccess(found -> found.ifPresent(reason -> reasons.put(p.id(), reason))));
+    }
+    return Future.all(checks).map(v -> reasons);
   }
 
   private void collect(Pending p, Ownership owner, Map<Routing.Target, List<Pending>> byTarget, List<Long> unowned) {

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The SMTP reply decides whether to retry: 4xx means "not now" (421 shutting down, 450
  * mailbox busy, 451 local error, 452 out of storage, 454 auth temporarily unavailable) and
  * 5xx means "never like this" (550 no such mailbox, 553 bad address, 535 bad credentials:
- * retrying those would only lock the account). A malformed address is permanent too. Any
+ * retrying those would only lock the account). A malformed address (the client refuses
+ * anything that is not one, line breaks included, before MAIL FROM) is permanent too. Any
  * other failure came without a verdict from the server (refused, reset, timed out, TLS
  * broken), so it is retried; the delivery stage's attempt limit bounds the cost when the
  * cause is a wrong host in the config.
@@ -46,9 +47,6 @@ public final class SmtpChannel implements Channel {
   @Override
   public Future<Void> send(Notification notification, Recipient recipient) {
     String to = recipient.email().strip();
-    if (to.indexOf('\r') >= 0 || to.indexOf('\n') >= 0) {
-      return Future.failedFuture(DeliveryFailure.permanent("the recipient's email address spans lines"));
-    }
     return renderer.renderForDelivery(notification)
         .compose(email -> client.sendMail(new MailMessage()
             .setFrom(settings.from())
@@ -81,7 +79,7 @@ public final class SmtpChannel implements Channel {
       return new DeliveryFailure(message, code >= 400 && code < 500, null);
     }
     if (error instanceof IllegalArgumentException) {
-      // the mail client checks addresses before it connects: a malformed one stays malformed
+      // the mail client checks addresses before MAIL FROM: a malformed one stays malformed
       return DeliveryFailure.permanent("the mail client refused the message: " + error.getMessage());
     }
     String what = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
