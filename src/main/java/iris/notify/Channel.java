@@ -15,4 +15,9 @@ public interface Channel {
   boolean reaches(Recipient recipient);
 
   Future<Void> send(Notification notification, Recipient recipient);
+
+  /** Releases connections (SMTP); most channels hold none. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

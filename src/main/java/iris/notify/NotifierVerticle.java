@@ -61,6 +61,11 @@ public final class NotifierVerticle extends VerticleBase {
     return vertx.eventBus().<JsonObject>consumer(EventAddress.INCIDENT_ENRICHED.address(), m -> handle(m.body())).completion();
   }
 
+  @Override
+  public Future<?> stop() {
+    return Future.join(channels.values().stream().map(Channel::close).toList());
+  }
+
   private void handle(JsonObject message) {
     List<Long> ids = IncidentEvents.changes(message).stream().map(IncidentChange::id).toList();
     long groupId = message.getLong("group_id");

@@ -64,6 +64,7 @@ public final class SmtpChannel implements Channel {
    * connection the server already dropped cannot take a QUIT, and that is no reason to fail
    * a shutdown.
    */
+  @Override
   public Future<Void> close() {
     return client.close().otherwiseEmpty();
   }
