@@ -125,7 +125,9 @@ public final class IrisApp implements AutoCloseable {
     SharedState shared = config.redisUrl().isEmpty()
         ? new LocalSharedState(clock)
         : new RedisSharedState(vertx, config.redisUrl());
-    WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent("Iris").setConnectTimeout(5000));
+    // Teams webhooks share a handful of hosts: more than Vert.x's 5 connections per host, or cards queue for one.
+    WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent("Iris").setConnectTimeout(5000),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     return new Components(config, clock, dbOptions, pool, shared, registry, new IngestMetrics(registry),
         new IncidentStore(pool, config.pipeline().lease()), new ApiKeyStore(pool), http,
         knowledge(vertx, config, pool, shared, http), new AtomicBoolean(false));

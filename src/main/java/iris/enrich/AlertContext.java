@@ -16,8 +16,10 @@ public record AlertContext(long groupId, String alertname, String severity, Stri
     return annotations.getString("summary", "");
   }
 
+  /** Without the instance: it varies per host, would defeat the embedding cache, and pulls no runbook. */
   public String description() {
-    return cleanDescription(annotations.getString("description", annotations.getString("message", "")));
+    String text = cleanDescription(annotations.getString("description", annotations.getString("message", "")));
+    return instance == null || instance.isBlank() ? text : text.replace(instance, "").replaceAll("\\(instance\\s*\\)", "").strip();
   }
 
   /**

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -61,10 +60,11 @@ public final class TeamsChannel implements Channel {
     long millis = timeout.toMillis();
     return client.postAbs(url)
         .putHeader("Content-Type", "application/json; charset=utf-8")
+        // Bounds both the wait for a pooled connection and silence on it, and resets the request
+        // when it fires. A deadline on the future alone would leave the request queued, to be
+        // sent after the retry: a card twice.
         .timeout(millis)
         .sendBuffer(card)
-        // the request timeout restarts with each byte; this one bounds the whole exchange
-        .timeout(millis, TimeUnit.MILLISECONDS)
         .transform(done -> done.succeeded() ? answered(done.result(), who) : Future.failedFuture(unreachable(done.cause(), who)))
         // one place that sees every failure, so no message can carry the secret out
         .recover(e -> Future.failedFuture(redacted(e, url)));
