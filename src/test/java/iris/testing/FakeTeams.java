@@ -44,6 +44,7 @@ public final class FakeTeams implements AutoCloseable {
   private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile boolean enforceShape = true;
+  private volatile long delayMillis;
 
   public FakeTeams() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -84,6 +85,11 @@ public final class FakeTeams implements AutoCloseable {
     script(times, new Answer(0, Map.of(), null, true));
   }
 
+  /** Every post is answered only after {@code millis} (a slow flow). */
+  public void delay(long millis) {
+    this.delayMillis = millis;
+  }
+
   public void enforceShape(boolean enforce) {
     this.enforceShape = enforce;
   }
@@ -112,6 +118,13 @@ public final class FakeTeams implements AutoCloseable {
     if (!"POST".equals(exchange.getRequestMethod())) {
       reply(exchange, new Answer(405, Map.of(), "", false));
       return;
+    }
+    if (delayMillis > 0) {
+      try {
+        Thread.sleep(delayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     Answer answer = script.poll();
     if (answer != null && answer.hang()) {
