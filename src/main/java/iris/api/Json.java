@@ -84,4 +84,21 @@ public final class Json {
     }
     throw HttpProblem.badRequest(name, "must be a positive integer id");
   }
+
+  /** An optional whole-number query parameter within bounds; a 400 naming it otherwise. */
+  public static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(raw.strip());
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw HttpProblem.badRequest(name, "must be a whole number from " + min + " to " + max);
+  }
 }

@@ -90,8 +90,8 @@ public final class KnowledgeRoutes {
 
   private void list(RoutingContext ctx) {
     KnowledgeCollection collection = collection(ctx);
-    int limit = intParam(ctx, "limit", 50, 1, 500);
-    long after = intParam(ctx, "cursor", 0, 0, Integer.MAX_VALUE);
+    int limit = Json.intParam(ctx, "limit", 50, 1, 500);
+    long after = Json.intParam(ctx, "cursor", 0, 0, Integer.MAX_VALUE);
     knowledge.store().list(collection, after, limit).onSuccess(docs -> {
       JsonObject body = new JsonObject().put("documents", new JsonArray(new ArrayList<>(docs)));
       if (docs.size() == limit) {
@@ -114,7 +114,7 @@ public final class KnowledgeRoutes {
         ? EnumSet.allOf(KnowledgeCollection.class)
         : EnumSet.of(KnowledgeCollection.fromId(name).orElseThrow(() ->
             HttpProblem.badRequest("collection", "must be runbooks, incidents or infrastructure")));
-    int limit = intParam(ctx, "limit", 5, 1, 50);
+    int limit = Json.intParam(ctx, "limit", 5, 1, 50);
     knowledge.search(q, collections, limit).onSuccess(results -> Json.ok(ctx, new JsonObject()
         .put("results", new JsonArray(results.stream().map(SearchResult::toJson).toList()))))
         .onFailure(ctx::fail);
@@ -193,22 +193,6 @@ public final class KnowledgeRoutes {
     String name = ctx.pathParam("collection");
     return KnowledgeCollection.fromId(name).orElseThrow(() ->
         HttpProblem.notFound("collection '" + name + "' (use runbooks, incidents or infrastructure)"));
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String raw = ctx.queryParams().get(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(raw.strip());
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // fall through
-    }
-    throw HttpProblem.badRequest(name, "must be a whole number from " + min + " to " + max);
   }
 
   private static JsonObject json(KnowledgeBase.Indexed indexed) {

@@ -61,8 +61,8 @@ public final class RegistryRoutes {
     router.post(path).handler(ApiKeyAuth.require(Scope.WRITE)).handler(ctx ->
         create.apply(parse.apply(Json.body(ctx))).onSuccess(created -> Json.send(ctx, 201, created)).onFailure(ctx::fail));
     router.get(path).handler(ApiKeyAuth.require(Scope.READ)).handler(ctx -> {
-      int limit = intParam(ctx, "limit", 100, 1, 500);
-      long after = intParam(ctx, "cursor", 0, 0, Integer.MAX_VALUE);
+      int limit = Json.intParam(ctx, "limit", 100, 1, 500);
+      long after = Json.intParam(ctx, "cursor", 0, 0, Integer.MAX_VALUE);
       list.page(ctx, after, limit).onSuccess(items -> {
         JsonObject body = new JsonObject().put("items", new JsonArray(new ArrayList<>(items)));
         body.put("next", items.size() == limit ? String.valueOf(items.get(items.size() - 1).getLong("id")) : null);
@@ -135,21 +135,5 @@ public final class RegistryRoutes {
     } else {
       Json.ok(ctx, found);
     }
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String raw = ctx.queryParams().get(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(raw.strip());
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // fall through
-    }
-    throw HttpProblem.badRequest(name, "must be a whole number from " + min + " to " + max);
   }
 }
