@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,13 +48,13 @@ public final class KnowledgeBase {
 
   public Future<Indexed> add(Document doc) {
     List<Chunk> chunks = chunker.chunk(doc.content());
-    return store.insert(doc, null, hash(doc), chunks).compose(written -> embed(doc.collection(), written));
+    return written(store.insert(doc, null, hash(doc), chunks).compose(written -> embed(doc.collection(), written)));
   }
 
   /** Null when no such document. */
   public Future<Indexed> update(long id, Document doc) {
     List<Chunk> chunks = chunker.chunk(doc.content());
-    return store.update(id, doc, hash(doc), chunks).compose(written -> {
+    return written(store.update(id, doc, hash(doc), chunks).compose(written -> {
       if (written == null) {
         return Future.succeededFuture(null);
       }
@@ -61,18 +62,18 @@ public final class KnowledgeBase {
         return Future.succeededFuture(new Indexed(id, -1, true));
       }
       return vectors.deleteDocument(doc.collection(), id).compose(v -> embed(doc.collection(), written));
-    });
+    }));
   }
 
   /** Writes (or rewrites) the document learned from one incident. */
   public Future<Indexed> learn(long incidentId, Document doc) {
     return store.documentOfIncident(incidentId).compose(existing -> existing == null
-        ? store.insert(doc, incidentId, hash(doc), chunker.chunk(doc.content())).compose(w -> embed(doc.collection(), w))
+        ? written(store.insert(doc, incidentId, hash(doc), chunker.chunk(doc.content())).compose(w -> embed(doc.collection(), w)))
         : update(existing, doc));
   }
 
   public Future<Boolean> delete(KnowledgeCollection collection, long id) {
-    return store.delete(collection, id).compose(found -> found
+    return written(store.delete(collection, id)).compose(found -> found
         ? vectors.deleteDocument(collection, id).map(true)
         : Future.succeededFuture(false));
   }
@@ -95,7 +96,38 @@ public final class KnowledgeBase {
   }
 
   public Future<List<SearchResult>> search(String query, float[] vector, Set<KnowledgeCollection> collections, int limit) {
-    return search.search(query, vector, embedder.model(), collections, limit);
+    String key = collections + "|" + limit + "|" + query;
+    long now = System.currentTimeMillis();
+    Recent hit = recent.get(key);
+    if (hit != null && hit.until() > now && vector != null) {
+      return Future.succeededFuture(hit.results());
+    }
+    long generation = writes.get();
+    return search.search(query, vector, embedder.model(), collections, limit).onSuccess(results -> {
+      if (vector != null && generation == writes.get()) {
+        recent.put(key, new Recent(results, now + RECENT_MILLIS));
+      }
+    });
+  }
+
+  // Alerts of one kind ask the same question many times in a storm: answers are kept a few
+  // seconds, and forgotten at once when this node writes to the knowledge base (other nodes'
+  // writes show within RECENT_MILLIS).
+  private static final long RECENT_MILLIS = 10_000;
+  private record Recent(List<SearchResult> results, long until) {}
+  private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+  private final Map<String, Recent> recent = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Recent> eldest) {
+      return size() > 2000;
+    }
+  });
+
+  private <T> Future<T> written(Future<T> write) {
+    return write.onComplete(r -> {
+      writes.incrementAndGet();
+      recent.clear();
+    });
   }
 
   /** The query's vector, or null when the embedder is unavailable (logged). */
@@ -144,7 +176,7 @@ public final class KnowledgeBase {
       if (!owner) {
         return Future.succeededFuture(0);
       }
-      return catchUpFrom(0).onComplete(r -> shared.delete("knowledge:catch-up"));
+      return written(catchUpFrom(0)).onComplete(r -> shared.delete("knowledge:catch-up"));
     });
   }
 
