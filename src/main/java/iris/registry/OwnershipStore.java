@@ -1,6 +1,8 @@
 package iris.registry;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -15,71 +17,83 @@ public final class OwnershipStore {
   private static final String CONTACT = "m.name, m.email, m.teams_webhook_url, m.channels, m.min_severity";
 
   private final Pool pool;
-  private final HostStore hosts;
 
   public OwnershipStore(Pool pool) {
     this.pool = pool;
-    this.hosts = new HostStore(pool);
   }
+
+  private static final String PERSON = "jsonb_build_object('name', m.name, 'email', m.email, 'teams', m.teams_webhook_url, "
+      + "'channels', to_jsonb(m.channels), 'min_severity', m.min_severity)";
+
+  // One round trip: the host the instance names, its services (else the first alert label that
+  // names a known service), its active tags, and the people to tell, as JSON.
+  private static final String OWNERS = """
+      WITH host AS (
+        SELECT id, hostname, notify FROM hosts
+        WHERE lower(hostname) = lower($1) OR lower(address) = lower($1) OR lower(split_part(hostname, '.', 1)) = lower($1)
+        ORDER BY (lower(hostname) = lower($1)) DESC, (lower(address) = lower($1)) DESC, id LIMIT 1),
+      svc AS (
+        SELECT s.id, s.name, s.notify, s.escalation_manager FROM services s
+        WHERE s.id IN (SELECT service_id FROM host_services WHERE host_id = (SELECT id FROM host))
+           OR (NOT EXISTS (SELECT 1 FROM host_services WHERE host_id = (SELECT id FROM host)) AND s.name = ANY($2)))
+      SELECT
+        (SELECT id FROM host) AS host_id,
+        (SELECT hostname FROM host) AS hostname,
+        coalesce((SELECT notify FROM host), true) AND coalesce((SELECT bool_and(notify) FROM svc), true) AS notify,
+        (SELECT coalesce(json_agg(json_build_object('id', t.id, 'type', t.type, 'name', t.name, 'reason', t.reason,
+                 'created_by', t.created_by) ORDER BY t.id), '[]'::json)
+         FROM host_tags t WHERE t.host_id = (SELECT id FROM host) AND t.%s) AS tags,
+        (SELECT coalesce(json_agg(name ORDER BY array_position($2, name), name), '[]'::json) FROM svc) AS services,
+        (SELECT coalesce(json_agg(c ORDER BY c->>'name'), '[]'::json) FROM (SELECT DISTINCT %s AS c
+           FROM host_maintainers hm JOIN maintainers m ON m.id = hm.maintainer_id WHERE hm.host_id = (SELECT id FROM host)) x) AS host_people,
+        (SELECT coalesce(json_agg(c ORDER BY c->>'name'), '[]'::json) FROM (SELECT DISTINCT %s AS c
+           FROM service_maintainers sm JOIN maintainers m ON m.id = sm.maintainer_id WHERE sm.service_id IN (SELECT id FROM svc)) x) AS service_people,
+        (SELECT coalesce(json_agg(c ORDER BY c->>'name'), '[]'::json) FROM (SELECT DISTINCT %s AS c
+           FROM maintainers m WHERE m.id IN (SELECT escalation_manager FROM svc)) x) AS escalation_people
+      """.formatted(HostTagStore.ACTIVE, PERSON, PERSON, PERSON);
 
   /**
    * @param instance the value of the host label (e.g. {@code node-1:9100})
    * @param serviceNames candidate service names from the alert's labels, in order of preference
    */
   public Future<Ownership> owners(String instance, List<String> serviceNames) {
-    return hosts.idForInstance(instance).compose(hostId -> {
-      Future<Row> host = hostId == null ? Future.succeededFuture(null)
-          : pool.preparedQuery("SELECT hostname, notify FROM hosts WHERE id = $1").execute(Tuple.of(hostId)).map(r -> r.iterator().next());
-      Future<List<ActiveTag>> tags = hostId == null ? Future.succeededFuture(List.of())
-          : pool.preparedQuery("SELECT id, type, name, reason, created_by FROM host_tags WHERE host_id = $1 AND "
-              + HostTagStore.ACTIVE + " ORDER BY id").execute(Tuple.of(hostId)).map(OwnershipStore::tags);
-      // The host's services, else the first alert label that names a known service.
-      Future<List<Row>> services = pool.preparedQuery("""
-              SELECT s.id, s.name, s.notify FROM services s
-              WHERE s.id IN (SELECT service_id FROM host_services WHERE host_id = $1)
-                 OR (NOT EXISTS (SELECT 1 FROM host_services WHERE host_id = $1) AND s.name = ANY($2))
-              ORDER BY array_position($2, s.name), s.name""")
-          .execute(Tuple.of(hostId).addArrayOfString(serviceNames.toArray(String[]::new))).map(OwnershipStore::rows);
-      Future<List<Contact>> hostMaintainers = hostId == null ? Future.succeededFuture(List.of())
-          : pool.preparedQuery("SELECT " + CONTACT + " FROM host_maintainers hm JOIN maintainers m ON m.id = hm.maintainer_id "
-              + "WHERE hm.host_id = $1 ORDER BY m.name").execute(Tuple.of(hostId)).map(OwnershipStore::contacts);
-      return Future.all(host, tags, services, hostMaintainers).compose(all -> {
-        List<Row> serviceRows = services.result();
-        Long[] serviceIds = serviceRows.stream().map(r -> r.getLong("id")).toArray(Long[]::new);
-        boolean notify = (host.result() == null || host.result().getBoolean("notify"))
-            && serviceRows.stream().allMatch(r -> r.getBoolean("notify"));
-        Future<List<Contact>> serviceMaintainers = pool.preparedQuery("SELECT DISTINCT " + CONTACT
-                + " FROM service_maintainers sm JOIN maintainers m ON m.id = sm.maintainer_id WHERE sm.service_id = ANY($1) ORDER BY m.name")
-            .execute(Tuple.tuple().addArrayOfLong(serviceIds)).map(OwnershipStore::contacts);
-        Future<List<Contact>> escalation = pool.preparedQuery("SELECT DISTINCT " + CONTACT
-                + " FROM services s JOIN maintainers m ON m.id = s.escalation_manager WHERE s.id = ANY($1) ORDER BY m.name")
-            .execute(Tuple.tuple().addArrayOfLong(serviceIds)).map(OwnershipStore::contacts);
-        return Future.all(serviceMaintainers, escalation).map(v -> new Ownership(hostId,
-            host.result() == null ? null : host.result().getString("hostname"),
-            serviceRows.stream().map(r -> r.getString("name")).toList(), notify, tags.result(),
-            hostMaintainers.result().isEmpty() ? serviceMaintainers.result() : hostMaintainers.result(),
-            escalation.result()));
-      });
-    });
+    return pool.preparedQuery(OWNERS).execute(Tuple.of(HostStore.hostPart(instance))
+            .addArrayOfString(serviceNames.toArray(String[]::new)))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          List<ActiveTag> tags = new ArrayList<>();
+          for (Object o : array(r.getValue("tags"))) {
+            JsonObject t = (JsonObject) o;
+            tags.add(new ActiveTag(t.getLong("id"), t.getString("type"), t.getString("name"), t.getString("reason"), t.getString("created_by")));
+          }
+          List<String> services = array(r.getValue("services")).stream().map(String::valueOf).toList();
+          List<Contact> hostPeople = people(r.getValue("host_people"));
+          return new Ownership(r.getLong("host_id"), r.getString("hostname"), services, r.getBoolean("notify"), tags,
+              hostPeople.isEmpty() ? people(r.getValue("service_people")) : hostPeople, people(r.getValue("escalation_people")));
+        });
+  }
+
+  private static JsonArray array(Object value) {
+    if (value instanceof JsonArray a) {
+      return a;
+    }
+    return value == null ? new JsonArray() : new JsonArray(String.valueOf(value));
+  }
+
+  private static List<Contact> people(Object value) {
+    List<Contact> out = new ArrayList<>();
+    for (Object o : array(value)) {
+      JsonObject c = (JsonObject) o;
+      out.add(new Contact(c.getString("name"), c.getString("email"), c.getString("teams"),
+          c.getJsonArray("channels", new JsonArray()).stream().map(String::valueOf).toList(), c.getString("min_severity")));
+    }
+    return out;
   }
 
   /** A maintainer's addresses and preferences by name, or null when they no longer exist. */
   public Future<Contact> contact(String name) {
     return pool.preparedQuery("SELECT " + CONTACT + " FROM maintainers m WHERE m.name = $1").execute(Tuple.of(name))
         .map(rows -> rows.size() == 0 ? null : contacts(rows).get(0));
-  }
-
-  private static List<Row> rows(RowSet<Row> rows) {
-    List<Row> out = new ArrayList<>();
-    rows.forEach(out::add);
-    return out;
-  }
-
-  private static List<ActiveTag> tags(RowSet<Row> rows) {
-    List<ActiveTag> out = new ArrayList<>();
-    rows.forEach(r -> out.add(new ActiveTag(r.getLong("id"), r.getString("type"), r.getString("name"), r.getString("reason"),
-        r.getString("created_by"))));
-    return out;
   }
 
   private static List<Contact> contacts(RowSet<Row> rows) {

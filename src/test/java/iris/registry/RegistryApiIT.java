@@ -157,6 +157,43 @@ class RegistryApiIT {
   }
 
   @Test
+  void anAlertsOwnersComeFromOverridesServicesLabelsAndEscalation() throws Exception {
+    created("/api/v1/maintainers", new JsonObject().put("name", "dave").put("email", "dave@example.org").put("min_severity", "critical"));
+    created("/api/v1/maintainers", new JsonObject().put("name", "erin").put("email", "erin@example.org"));
+    created("/api/v1/services", new JsonObject().put("name", "payments").put("maintainers", new JsonArray().add("dave"))
+        .put("escalation_manager", "erin"));
+    long pay1 = created("/api/v1/hosts", new JsonObject().put("hostname", "pay-1.prod.example.org")
+        .put("services", new JsonArray().add("payments"))).getLong("id");
+    created("/api/v1/hosts", new JsonObject().put("hostname", "pay-2").put("address", "10.9.9.2")
+        .put("services", new JsonArray().add("payments")).put("maintainers", new JsonArray().add("erin")));
+    created("/api/v1/hosts/" + pay1 + "/tags", new JsonObject().put("type", "known_issue").put("reason", "ticket 42"));
+    OwnershipStore owners = new OwnershipStore(iris.app.components().pool());
+
+    Ownership byShortName = await(owners.owners("pay-1:9100", java.util.List.of()));
+    assertEquals(pay1, byShortName.hostId());
+    assertEquals(java.util.List.of("payments"), byShortName.services());
+    assertEquals(java.util.List.of("dave"), byShortName.maintainers().stream().map(Ownership.Contact::name).toList());
+    assertEquals("critical", byShortName.maintainers().get(0).minSeverity());
+    assertEquals(java.util.List.of("erin"), byShortName.escalation().stream().map(Ownership.Contact::name).toList());
+    assertEquals("ticket 42", byShortName.tags().get(0).reason());
+
+    Ownership byAddress = await(owners.owners("10.9.9.2:9100", java.util.List.of()));
+    assertEquals(java.util.List.of("erin"), byAddress.maintainers().stream().map(Ownership.Contact::name).toList(), "the host's own maintainers win");
+
+    Ownership byLabel = await(owners.owners("unregistered:9100", java.util.List.of("nope", "payments")));
+    assertNull(byLabel.hostId());
+    assertEquals(java.util.List.of("payments"), byLabel.services(), "the first label naming a known service");
+    assertEquals(java.util.List.of("dave"), byLabel.maintainers().stream().map(Ownership.Contact::name).toList());
+
+    Ownership nobody = await(owners.owners("unregistered:9100", java.util.List.of("nope")));
+    assertTrue(nobody.maintainers().isEmpty() && nobody.services().isEmpty() && nobody.notifyEnabled());
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
   void theHostPartOfAnInstance() {
     assertEquals("db-1", HostStore.hostPart("db-1:9100"));
     assertEquals("10.0.0.5", HostStore.hostPart("10.0.0.5:9100"));
