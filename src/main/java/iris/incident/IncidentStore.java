@@ -57,12 +57,16 @@ public final class IncidentStore {
         pipeline_lease_until = CASE WHEN i.status = 'firing' AND EXCLUDED.status = 'resolved' THEN EXCLUDED.pipeline_lease_until ELSE i.pipeline_lease_until END
       RETURNING id, status, group_id, (xmax = 0) AS inserted, status_changed_at = now() AS changed_now""";
 
-  private static final String SELECT = """
+  private static final String SELECT = select("");
+
+  private static String select(String extraColumns) {
+    return """
       SELECT i.*, EXTRACT(EPOCH FROM i.ends_at - i.starts_at)::float8 AS duration_seconds,
              g.receiver, g.group_key, g.external_url, g.group_labels, g.common_labels, g.common_annotations,
-             e.result AS enrichment
+             e.result AS enrichment%s
       FROM incidents i LEFT JOIN alert_groups g ON g.id = i.group_id
-           LEFT JOIN enrichments e ON e.id = i.enrichment_id""";
+           LEFT JOIN enrichments e ON e.id = i.enrichment_id""".formatted(extraColumns);
+  }
 
   private final Pool pool;
   private final Duration lease;
@@ -180,7 +184,7 @@ public final class IncidentStore {
          FROM deliveries d WHERE d.incident_ids @> ARRAY[i.id]) AS deliveries""";
 
   public Future<JsonObject> find(long id) {
-    String sql = SELECT.replace(" AS enrichment", " AS enrichment" + DELIVERIES) + " WHERE i.id = $1";
+    String sql = select(DELIVERIES) + " WHERE i.id = $1";
     return pool.preparedQuery(sql).execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : IncidentJson.of(rows.iterator().next()));
   }

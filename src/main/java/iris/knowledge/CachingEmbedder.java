@@ -1,17 +1,14 @@
 package iris.knowledge;
 
+import iris.Hashes;
 import io.vertx.core.Future;
 import iris.db.SharedState;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,13 +97,9 @@ public final class CachingEmbedder implements Embedder {
   }
 
   private String key(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return "emb:" + inner.model() + ":" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "emb:" + inner.model() + ":" + Hashes.sha256Hex(text);
   }
+
 
   static String encode(float[] v) {
     ByteBuffer buffer = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);

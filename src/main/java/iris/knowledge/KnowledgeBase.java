@@ -1,16 +1,13 @@
 package iris.knowledge;
 
+import iris.Hashes;
 import io.vertx.core.Future;
 import iris.db.SharedState;
 import iris.knowledge.KnowledgeStore.Document;
 import iris.knowledge.KnowledgeStore.PendingChunk;
 import iris.knowledge.KnowledgeStore.Written;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -192,15 +189,9 @@ public final class KnowledgeBase {
     });
   }
 
+  /** Title and content, separated by a NUL so no two different pairs hash alike. */
   static String hash(Document doc) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(doc.title().getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(doc.content().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Hashes.sha256Hex(doc.title() + "\u0000" + doc.content());
   }
+
 }

@@ -1,15 +1,13 @@
 package iris.notify;
 
+import iris.Hashes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import iris.IrisConfig;
 import iris.db.SharedState;
 import iris.notify.NotifyStore.Delivery;
 import iris.registry.OwnershipStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +83,7 @@ final class Deliverer {
       return Future.succeededFuture();
     }
     long second = System.currentTimeMillis() / 1000;
-    String key = "rate:teams:" + sha(recipient.teamsWebhookUrl()) + ":" + second;
+    String key = "rate:teams:" + Hashes.sha256Hex(recipient.teamsWebhookUrl()).substring(0, 16) + ":" + second;
     return shared.increment(key, Duration.ofSeconds(2)).compose(n -> {
       if (n <= config.teamsRatePerSecond()) {
         return Future.succeededFuture();
@@ -110,14 +108,6 @@ final class Deliverer {
     LOG.info("Delivery {} ({} to {}) attempt {} failed, retrying in {}: {}", d.id(), d.channel(), d.recipient(), d.attempts(), wait, error);
     long waitMs = wait.toMillis();
     return store.retryAt(d.id(), error, wait).onSuccess(v -> vertx.setTimer(Math.max(1, waitMs), t -> attempt(d.id())));
-  }
-
-  static String sha(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String blankToNull(String s) {

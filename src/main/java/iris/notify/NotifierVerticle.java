@@ -1,5 +1,6 @@
 package iris.notify;
 
+import iris.Hashes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -13,13 +14,10 @@ import iris.notify.NotifyStore.NewDelivery;
 import iris.notify.NotifyStore.Pending;
 import iris.registry.Ownership;
 import iris.registry.OwnershipStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,15 +158,8 @@ public final class NotifierVerticle extends VerticleBase {
     List<Long> ids = incidents.stream().map(Pending::id).sorted().toList();
     Notification notification = Composer.compose(groupId, kind, incidents);
     String key = "g" + groupId + ":" + kind + ":" + target.channel() + ":" + target.recipient() + ":"
-        + digest(ids.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        + Hashes.sha256Hex(ids.stream().map(String::valueOf).collect(Collectors.joining(","))).substring(0, 24);
     return new NewDelivery(groupId, ids, kind, target.channel(), target.recipient(), key, NotificationJson.of(notification));
   }
 
-  private static String digest(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 24);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

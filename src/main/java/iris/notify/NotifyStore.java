@@ -67,15 +67,11 @@ public final class NotifyStore {
   /** Of {@code ids}, those whose firing message was delivered (a resolution is only worth a message then). */
   public Future<List<Long>> firingSent(List<Long> ids) {
     String sql = """
-        SELECT DISTINCT unnest(incident_ids) AS id FROM deliveries
-        WHERE incident_ids && $1 AND kind = 'firing' AND state = 'sent'""";
+        SELECT DISTINCT x AS id FROM deliveries, unnest(incident_ids) x
+        WHERE incident_ids && $1 AND kind = 'firing' AND state = 'sent' AND x = ANY($1)""";
     return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new))).map(rows -> {
       List<Long> out = new ArrayList<>();
-      rows.forEach(r -> {
-        if (ids.contains(r.getLong("id"))) {
-          out.add(r.getLong("id"));
-        }
-      });
+      rows.forEach(r -> out.add(r.getLong("id")));
       return out;
     });
   }
@@ -138,16 +134,12 @@ public final class NotifyStore {
    */
   public Future<Void> settle(List<Long> incidentIds) {
     String sql = """
-        UPDATE incidents i SET pipeline_state = CASE
-            WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.incident_ids @> ARRAY[i.id] AND d.kind = i.status AND d.state = 'sent') THEN 'notified'
-            ELSE 'failed' END,
-          pipeline_reason = CASE
-            WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.incident_ids @> ARRAY[i.id] AND d.kind = i.status AND d.state = 'sent') THEN NULL
-            ELSE 'every delivery failed' END
-        WHERE i.id = ANY($1) AND i.pipeline_state = 'enriched'
-          AND EXISTS (SELECT 1 FROM deliveries d WHERE d.incident_ids @> ARRAY[i.id] AND d.kind = i.status)
-          AND (EXISTS (SELECT 1 FROM deliveries d WHERE d.incident_ids @> ARRAY[i.id] AND d.kind = i.status AND d.state = 'sent')
-               OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.incident_ids @> ARRAY[i.id] AND d.kind = i.status AND d.state = 'queued'))""";
+        UPDATE incidents i SET pipeline_state = CASE WHEN d.sent THEN 'notified' ELSE 'failed' END,
+          pipeline_reason = CASE WHEN d.sent THEN NULL ELSE 'every delivery failed' END
+        FROM (SELECT o.id, bool_or(dl.state = 'sent') AS sent, bool_or(dl.state = 'queued') AS queued
+              FROM incidents o JOIN deliveries dl ON dl.incident_ids @> ARRAY[o.id] AND dl.kind = o.status
+              WHERE o.id = ANY($1) GROUP BY o.id) d
+        WHERE i.id = d.id AND i.pipeline_state = 'enriched' AND (d.sent OR NOT d.queued)""";
     return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfLong(incidentIds.toArray(Long[]::new))).mapEmpty();
   }
 

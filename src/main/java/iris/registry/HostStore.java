@@ -74,24 +74,7 @@ public final class HostStore {
     });
   }
 
-  /**
-   * The host an alert's instance names: its host part (port and IPv6 brackets removed)
-   * against hostname or address, case-insensitively, and as a short name against an FQDN
-   * hostname's first label. Null when none.
-   */
-  public Future<Long> idForInstance(String instance) {
-    String host = hostPart(instance);
-    if (host == null) {
-      return Future.succeededFuture(null);
-    }
-    String sql = """
-        SELECT id FROM hosts
-        WHERE lower(hostname) = lower($1) OR lower(address) = lower($1) OR lower(split_part(hostname, '.', 1)) = lower($1)
-        ORDER BY (lower(hostname) = lower($1)) DESC, (lower(address) = lower($1)) DESC, id LIMIT 1""";
-    return pool.preparedQuery(sql).execute(Tuple.of(host))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("id"));
-  }
-
+  /** The host part of an instance: port, scheme, path and IPv6 brackets removed; null when blank. */
   static String hostPart(String instance) {
     if (instance == null || instance.isBlank()) {
       return null;

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import iris.registry.Ownership.ActiveTag;
 import iris.registry.Ownership.Contact;
@@ -14,8 +13,6 @@ import java.util.List;
 
 /** Answers "whose is this alert?" from the registry, for routing and suppression. */
 public final class OwnershipStore {
-  private static final String CONTACT = "m.name, m.email, m.teams_webhook_url, m.channels, m.min_severity";
-
   private final Pool pool;
 
   public OwnershipStore(Pool pool) {
@@ -92,14 +89,8 @@ public final class OwnershipStore {
 
   /** A maintainer's addresses and preferences by name, or null when they no longer exist. */
   public Future<Contact> contact(String name) {
-    return pool.preparedQuery("SELECT " + CONTACT + " FROM maintainers m WHERE m.name = $1").execute(Tuple.of(name))
-        .map(rows -> rows.size() == 0 ? null : contacts(rows).get(0));
+    return pool.preparedQuery("SELECT " + PERSON + " AS c FROM maintainers m WHERE m.name = $1").execute(Tuple.of(name))
+        .map(rows -> rows.size() == 0 ? null : people(new JsonArray().add(rows.iterator().next().getValue("c"))).get(0));
   }
 
-  private static List<Contact> contacts(RowSet<Row> rows) {
-    List<Contact> out = new ArrayList<>();
-    rows.forEach(r -> out.add(new Contact(r.getString("name"), r.getString("email"), r.getString("teams_webhook_url"),
-        List.of(r.getArrayOfStrings("channels")), r.getString("min_severity"))));
-    return out;
-  }
 }
