@@ -40,39 +40,8 @@ ls "$RULES_DIR"/*.yml >/dev/null 2>&1 || die "no alert rules in $RULES_DIR (set 
 tmp=$(mktemp -d /tmp/iris-bench.XXXXXX)
 iris_pid="" am_pid="" sampler_pid=""
 
-# Stops a process we started and waits for it: SIGTERM first (Iris's shutdown hook stops
-# its embedded PostgreSQL), SIGKILL if it is still there after $2 seconds.
-stop() {
-  local pid=$1 grace=$2
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq $((grace * 10))); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid ignored SIGTERM for ${grace}s, killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-
-stop_iris() {
-  stop "$iris_pid" 30
-  iris_pid=""
-  # If Iris had to be killed, its PostgreSQL outlives it: stop it by the pid in its own
-  # postmaster.pid (only the server under our temp dir, nothing else).
-  local pidfile pg
-  for pidfile in $(find "$tmp/data" -name postmaster.pid 2>/dev/null); do
-    pg=$(head -n 1 "$pidfile")
-    if [ -n "$pg" ] && kill -0 "$pg" 2>/dev/null; then
-      log "stopping leftover PostgreSQL $pg"
-      kill -INT "$pg" 2>/dev/null || true
-      for _ in $(seq 100); do kill -0 "$pg" 2>/dev/null || break; sleep 0.1; done
-    fi
-  done
-}
-
+. "$BENCH_DIR/lib.sh"
+# Our own cleanup instead of the shared one: two servers and a sampler here.
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -87,14 +56,6 @@ cleanup() {
   fi
   if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $tmp"; else rm -rf "$tmp"; fi
   exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# --- small helpers --------------------------------------------------------------------
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # http_get URL [HEADER: value] -> prints "STATUS BODY"; status 000 when nothing answers.
@@ -113,17 +74,6 @@ except urllib.error.HTTPError as e:
 except Exception:
     print("000")
 EOF
-}
-
-# wait_ready NAME URL PID SECONDS: polls until URL answers 200, fails if PID dies first.
-wait_ready() {
-  local name=$1 url=$2 pid=$3 seconds=$4 deadline=$((SECONDS + $4))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
-    [ "$(http_get "$url" | cut -d' ' -f1)" = 200 ] && return 0
-    sleep 0.5
-  done
-  die "$name not ready at $url after ${seconds}s"
 }
 
 # field LINE KEY -> value of KEY=value in a BENCH_RESULT line.

@@ -1,0 +1,88 @@
+# Shared by the benchmarks: process bookkeeping and cleanup, ports, readiness. Source it
+# after defining log, die, tmp (the run's temp directory), iris_pid and helper_pid.
+
+# Stops a process we started and waits for it: SIGTERM first (Iris's shutdown hook stops
+# its embedded PostgreSQL), SIGKILL if it is still there after $2 seconds.
+stop() {
+  local pid=$1 grace=$2
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq $((grace * 10))); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid ignored SIGTERM for ${grace}s, killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+stop_iris() {
+  stop "$iris_pid" 30
+  iris_pid=""
+  # If Iris had to be killed, its PostgreSQL outlives it: stop it by the pid in its own
+  # postmaster.pid (only the server under our temp dir, nothing else).
+  local pidfile pg
+  for pidfile in $(find "$tmp/data" -name postmaster.pid 2>/dev/null); do
+    pg=$(head -n 1 "$pidfile")
+    if [ -n "$pg" ] && kill -0 "$pg" 2>/dev/null; then
+      log "stopping leftover PostgreSQL $pg"
+      kill -INT "$pg" 2>/dev/null || true
+      for _ in $(seq 100); do kill -0 "$pg" 2>/dev/null || break; sleep 0.1; done
+    fi
+  done
+}
+
+# The EXIT trap of a benchmark that runs Iris and one helper process.
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e # clean up as much as possible, whatever fails
+  stop "$helper_pid" 5
+  stop_iris
+  if [ "$rc" -eq 130 ] || [ "$rc" -eq 143 ]; then
+    log "interrupted"
+  elif [ "$rc" -ne 0 ] && [ -s "$tmp/iris.log" ]; then
+    log "last lines of $tmp/iris.log:"
+    tail -n 30 "$tmp/iris.log" >&2
+  fi
+  rm -f "$tmp/iris.jar" # a copy of the jar under test; nothing to inspect in it
+  if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $tmp"; else rm -rf "$tmp"; fi
+  exit "$rc"
+}
+
+# --- small helpers --------------------------------------------------------------------
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# http_status URL -> the HTTP status, 000 when nothing answers.
+http_status() {
+  python3 - "$1" <<'EOF'
+import sys, urllib.request, urllib.error
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=5) as r:
+        print(r.status)
+except urllib.error.HTTPError as e:
+    print(e.code)
+except Exception:
+    print("000")
+EOF
+}
+
+# wait_ready NAME URL PID SECONDS: polls until URL answers 200, fails if PID dies first.
+wait_ready() {
+  local name=$1 url=$2 pid=$3 seconds=$4 deadline=$((SECONDS + $4))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
+    [ "$(http_status "$url")" = 200 ] && return 0
+    sleep 0.5
+  done
+  die "$name not ready at $url after ${seconds}s"
+}
+
+# A script may define its own cleanup after sourcing this file: the trap calls whichever is defined last.
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
