@@ -108,21 +108,10 @@ public final class FakeEmailGateway implements AutoCloseable {
         && (body.getValue("text") instanceof String || body.getValue("html") instanceof String);
   }
 
-  private static void reply(HttpExchange exchange, int status, Map<String, String> headers, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-    headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-    try {
-      exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-      if (bytes.length > 0) {
-        exchange.getResponseBody().write(bytes);
-      }
-    } catch (IOException e) {
-      // the client gave up (timeout): nothing to answer
-    } finally {
-      exchange.close();
-    }
+  private static void reply(HttpExchange exchange, int status, Map<String, String> headers, String body) {
+    Replies.send(exchange, status, headers, "application/json; charset=utf-8", body);
   }
+
 
   @Override
   public void close() {

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -127,18 +128,10 @@ public final class FakeOllama implements AutoCloseable {
         .put("done", true).put("done_reason", "stop").put("total_duration", 123456789L);
   }
 
-  private static void reply(HttpExchange exchange, int status, JsonObject body) throws IOException {
-    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-    try {
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-    } catch (IOException e) {
-      // the client gave up (timeout): nothing to answer
-    } finally {
-      exchange.close();
-    }
+  private static void reply(HttpExchange exchange, int status, JsonObject body) {
+    Replies.send(exchange, status, Map.of(), "application/json; charset=utf-8", body.encode());
   }
+
 
   @Override
   public void close() {

@@ -149,20 +149,12 @@ public final class FakeTeams implements AutoCloseable {
   }
 
   private static void reply(HttpExchange exchange, Answer answer) {
-    byte[] bytes = answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
-    answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-    if (bytes.length > 0) {
-      exchange.getResponseHeaders().set("Content-Type", answer.body().startsWith("{") ? "application/json; charset=utf-8" : "text/plain; charset=utf-8");
-    }
-    try {
-      exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
-      exchange.getResponseBody().write(bytes);
-    } catch (IOException e) {
-      // the client gave up: nothing to answer
-    } finally {
-      exchange.close();
-    }
+    String body = answer.body();
+    String type = body == null || body.isEmpty() ? null
+        : body.startsWith("{") ? "application/json; charset=utf-8" : "text/plain; charset=utf-8";
+    Replies.send(exchange, answer.status(), answer.headers(), type, body);
   }
+
 
   @Override
   public void close() {
