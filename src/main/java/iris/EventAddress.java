@@ -12,7 +12,13 @@ public enum EventAddress {
   INCIDENT_ENRICHED("iris.incident.enriched",
       "{group_id, incidents: [{id, status}]}: incidents of one alert group passed enrichment and wait for the notifier; point-to-point"),
   KNOWLEDGE_CHANGED("iris.knowledge.changed",
-      "{document_id, origin}: a knowledge document's vectors changed; published to every node so in-memory indexes reload it");
+      "{document_id, origin}: a knowledge document's vectors changed; published to every node so in-memory indexes reload it"),
+  ENROLL_JOB("iris.enroll.job",
+      "{job_ids}: enrollment jobs were queued; published so every enrolling node claims what it can at once"),
+  ENROLL_FINISHED("iris.enroll.finished",
+      "{job_id, kind, state, host_id, hostname, target, error}: an enrollment or unenrollment job ended; point-to-point to the notifier"),
+  LIVE_ENROLLMENT("iris.live.enrollment",
+      "{job_id, batch_id, target, step, state, percent, error}: progress of an enrollment step, for the dashboard; published");
 
   private final String address;
   private final String body;

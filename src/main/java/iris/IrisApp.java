@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
@@ -174,8 +173,8 @@ public final class IrisApp implements AutoCloseable {
       deployments.add(deploy("NotifierVerticle", () -> new NotifierVerticle(components), new DeploymentOptions()));
     }
     if (config.roles().contains(Role.ENROLL)) {
-      deployments.add(deploy("EnrollmentWorkerVerticle", EnrollmentWorkerVerticle::new,
-          new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)));
+      // Its handlers only claim and record; each job's blocking SSH/WinRM work runs on the iris-enroll worker pool.
+      deployments.add(deploy("EnrollmentWorkerVerticle", () -> new EnrollmentWorkerVerticle(components), new DeploymentOptions()));
     }
     if (config.roles().contains(Role.SCHEDULE)) {
       deployments.add(deploy("SchedulerVerticle", () -> new SchedulerVerticle(components), new DeploymentOptions()));

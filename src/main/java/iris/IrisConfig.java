@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import iris.prometheus.PrometheusInstance;
 
 /** Iris's settings, validated once at start-up. Secrets never appear in {@link #toString()}. */
 public record IrisConfig(
@@ -24,7 +25,10 @@ public record IrisConfig(
     Ollama ollama,
     Enrich enrich,
     Notify notifications,
-    Email email) {
+    Email email,
+    Enroll enroll,
+    List<PrometheusInstance> prometheus,
+    Duration prometheusVerifyTimeout) {
 
   public record Http(String host, int port, int instances) {}
 
@@ -111,7 +115,27 @@ public record IrisConfig(
     }
   }
 
+  /** Enrollment; {@code secretKey} seals credentials at rest and never appears in {@link #toString()}. */
+  public record Enroll(int concurrency, Path knownHosts, String secretKey, Duration connectTimeout, Duration stepTimeout,
+                       int maxAttempts, int minFreeMb, Alloy alloy, WinRm winrm) {
+    @Override
+    public String toString() {
+      return "Enroll[concurrency=" + concurrency + ", knownHosts=" + knownHosts + ", secretKey="
+          + (secretKey.isEmpty() ? "generated" : "***") + ", connectTimeout=" + connectTimeout + ", stepTimeout=" + stepTimeout
+          + ", maxAttempts=" + maxAttempts + ", minFreeMb=" + minFreeMb + ", " + alloy + ", " + winrm + "]";
+    }
+  }
+
+  /** How Alloy reaches a host: its pinned version, where the package comes from, its port. */
+  public record Alloy(String version, String source, String mirrorUrl, Path artifactDir, String packageName,
+                      String windowsInstaller, int port, Duration readyTimeout) {
+    public static final List<String> SOURCES = List.of("repository", "mirror", "upload");
+  }
+
+  public record WinRm(int port, boolean https, String auth) {}
+
   public static IrisConfig from(ConfigSource source) {
+    Path dataDir = Path.of(source.string("data_dir").isBlank() ? "./data" : source.string("data_dir"));
     String dbUrl = source.string("db.url").strip();
     if (!dbUrl.isEmpty() && !dbUrl.startsWith("postgresql://") && !dbUrl.startsWith("postgres://")) {
       throw new ConfigException("db.url (IRIS_DB_URL): must look like postgresql://user:pass@host:port/db");
@@ -123,7 +147,7 @@ public record IrisConfig(
     List<String> members = Arrays.stream(source.string("cluster.members").split(","))
         .map(String::strip).filter(s -> !s.isEmpty()).toList();
     return new IrisConfig(
-        Path.of(source.string("data_dir").isBlank() ? "./data" : source.string("data_dir")),
+        dataDir,
         Role.parse(source.string("roles"), "roles (IRIS_ROLES)"),
         new Http(source.string("http.host"), source.integer("http.port", 0, 65535), source.integer("http.instances", 0, 64)),
         new Auth(source.flag("auth"), source.string("api_key").strip()),
@@ -164,7 +188,44 @@ public record IrisConfig(
             Duration.ofSeconds(source.integer("notify.retry_base_seconds", 1, 3600)),
             source.integer("notify.teams_rate_per_second", 1, 100),
             Duration.ofMillis(source.integer("notify.timeout_ms", 100, 120_000))),
-        email(source));
+        email(source),
+        enroll(source, dataDir),
+        PrometheusInstance.parseList(source.string("prometheus.instances"), "prometheus.instances (IRIS_PROMETHEUS_INSTANCES)",
+            dataDir.resolve("prometheus-targets")),
+        Duration.ofSeconds(source.integer("prometheus.verify_timeout_seconds", 0, 3600)));
+  }
+
+  private static Enroll enroll(ConfigSource source, Path dataDir) {
+    String alloySource = source.string("enroll.alloy.source").strip().toLowerCase(java.util.Locale.ROOT);
+    if (!Alloy.SOURCES.contains(alloySource)) {
+      throw new ConfigException("enroll.alloy.source (IRIS_ENROLL_ALLOY_SOURCE): must be one of " + Alloy.SOURCES + ", got '" + alloySource + "'");
+    }
+    String mirror = httpUrl(source, "enroll.alloy.mirror_url", "IRIS_ENROLL_ALLOY_MIRROR_URL");
+    if (alloySource.equals("mirror") && mirror.isEmpty()) {
+      throw new ConfigException("enroll.alloy.mirror_url (IRIS_ENROLL_ALLOY_MIRROR_URL): required when enroll.alloy.source is mirror");
+    }
+    String version = source.string("enroll.alloy.version").strip();
+    if (!version.matches("[0-9]+\\.[0-9]+\\.[0-9]+([-.+~][0-9A-Za-z.]+)?")) {
+      throw new ConfigException("enroll.alloy.version (IRIS_ENROLL_ALLOY_VERSION): must be a version like 1.5.1, got '" + version + "'");
+    }
+    String winrmAuth = source.string("enroll.winrm.auth").strip().toLowerCase(java.util.Locale.ROOT);
+    if (!List.of("ntlm", "basic", "kerberos").contains(winrmAuth)) {
+      throw new ConfigException("enroll.winrm.auth (IRIS_ENROLL_WINRM_AUTH): must be ntlm, basic or kerberos");
+    }
+    Alloy alloy = new Alloy(version, alloySource, mirror, Path.of(nonBlank(source, "enroll.alloy.artifact_dir", dataDir.resolve("artifacts").toString())),
+        nonBlank(source, "enroll.alloy.package_name", "alloy-{version}-1.{arch}.{format}"),
+        nonBlank(source, "enroll.alloy.windows_installer", "alloy-installer-windows-amd64.exe"),
+        source.integer("enroll.alloy.port", 1, 65535),
+        Duration.ofSeconds(source.integer("enroll.alloy.ready_timeout_seconds", 1, 3600)));
+    return new Enroll(source.integer("enroll.concurrency", 1, 256),
+        Path.of(nonBlank(source, "enroll.known_hosts", dataDir.resolve("known_hosts").toString())),
+        source.string("enroll.secret_key").strip(),
+        Duration.ofSeconds(source.integer("enroll.connect_timeout_seconds", 1, 600)),
+        Duration.ofSeconds(source.integer("enroll.step_timeout_seconds", 5, 7200)),
+        source.integer("enroll.max_attempts", 1, 20),
+        source.integer("enroll.min_free_mb", 0, 1_000_000),
+        alloy,
+        new WinRm(source.integer("enroll.winrm.port", 1, 65535), source.flag("enroll.winrm.https"), winrmAuth));
   }
 
   private static Email email(ConfigSource source) {
@@ -201,20 +262,21 @@ public record IrisConfig(
 
   public IrisConfig withRoles(Set<Role> newRoles) {
     return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout);
   }
 
   public IrisConfig withClusterEnabled() {
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline,
         new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort),
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout);
   }
 
   @Override
   public String toString() {
     return "IrisConfig[dataDir=" + dataDir + ", roles=" + roles + ", " + http + ", " + auth + ", " + db
         + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster
-        + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + ", " + notifications + ", " + email + "]";
+        + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + ", " + notifications + ", " + email
+        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + "]";
   }
 
   /** A URL with any password replaced, for logs. */

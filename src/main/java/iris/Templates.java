@@ -57,6 +57,21 @@ public final class Templates {
     return out.toString();
   }
 
+  /** The text of {@code name} as it is loaded: the operator's file, else the built-in one. */
+  public String source(String name) throws IOException {
+    Object found = freemarker.getTemplateLoader().findTemplateSource(name);
+    if (found == null) {
+      throw new java.io.FileNotFoundException(name);
+    }
+    try (java.io.Reader reader = freemarker.getTemplateLoader().getReader(found, "UTF-8")) {
+      StringWriter out = new StringWriter();
+      reader.transferTo(out);
+      return out.toString();
+    } finally {
+      freemarker.getTemplateLoader().closeTemplateSource(found);
+    }
+  }
+
   /** Renders a template given as text (previews, overrides stored in the database). */
   public String renderText(String templateName, String source, Map<String, ?> model) throws IOException, TemplateException {
     Template template = new Template(templateName, source, freemarker);

@@ -8,6 +8,13 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import iris.Components;
 import iris.IrisConfig;
+import iris.Templates;
+import iris.enroll.AlloyTemplateRoutes;
+import iris.enroll.AlloyTemplateStore;
+import iris.enroll.AlloyTemplates;
+import iris.enroll.EnrollmentRoutes;
+import iris.enroll.EnrollmentStore;
+import iris.enroll.SecretBox;
 import iris.knowledge.KnowledgeRoutes;
 import iris.registry.HostStore;
 import iris.registry.HostTagStore;
@@ -53,12 +60,21 @@ public final class WebhookVerticle extends VerticleBase {
     // Bulk imports are multipart uploads; their body handler runs first, and the general one then lets them pass.
     router.post("/api/v1/knowledge/:collection/import").handler(BodyHandler
         .create(config.dataDir().resolve("uploads").toString()).setBodyLimit(IMPORT_BODY_LIMIT).setDeleteUploadedFilesOnEnd(true));
+    router.post("/api/v1/hosts/enrollments/batch").handler(BodyHandler
+        .create(config.dataDir().resolve("uploads").toString()).setBodyLimit(IMPORT_BODY_LIMIT).setDeleteUploadedFilesOnEnd(true));
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT)).handler(auth);
     new IncidentRoutes(components.incidents(), vertx.eventBus()).addRoutes(router);
     new ApiKeyRoutes(components.apiKeys(), auth).addRoutes(router);
     new KnowledgeRoutes(components.knowledge(), vertx.fileSystem()).addRoutes(router);
+    HostStore hosts = new HostStore(components.pool());
+    new EnrollmentRoutes(new EnrollmentStore(components.pool()), hosts,
+        SecretBox.open(config.enroll().secretKey(), config.dataDir().resolve("enrollment.key")), config.prometheus(),
+        vertx.eventBus(), vertx.fileSystem()).addRoutes(router);
+    AlloyTemplateStore alloyTemplates = new AlloyTemplateStore(components.pool());
+    new AlloyTemplateRoutes(new AlloyTemplates(new Templates(config.templatesDir()), alloyTemplates), alloyTemplates, config)
+        .addRoutes(router);
     new RegistryRoutes(new MaintainerStore(components.pool()), new ServiceStore(components.pool()),
-        new HostStore(components.pool()), new HostTagStore(components.pool()), components.clock()).addRoutes(router);
+        hosts, new HostTagStore(components.pool()), components.clock()).addRoutes(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
 

@@ -49,6 +49,58 @@ public final class HostStore {
         .compose(v -> find(conn, id));
   }
 
+  /** What enrollment learnt about a host; creates the host or updates the one of that hostname. */
+  public record Enrolled(String hostname, String address, String os, String osVersion, String arch, String environment,
+                         JsonObject labels, List<String> services, List<String> maintainers, String prometheus, String alloyVersion) {}
+
+  /**
+   * Records an enrolled host and returns its id. Labels given at enrollment are merged over the
+   * host's own; services and maintainers named are added, never removed (an operator may have more).
+   */
+  public Future<Long> recordEnrollment(Enrolled e) {
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            INSERT INTO hosts (hostname, address, os, os_version, arch, environment, labels, enrolled_at, prometheus, alloy_version)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9)
+            ON CONFLICT (hostname) DO UPDATE SET address = EXCLUDED.address, os = EXCLUDED.os, os_version = EXCLUDED.os_version,
+              arch = EXCLUDED.arch, environment = EXCLUDED.environment, labels = hosts.labels || EXCLUDED.labels,
+              enrolled_at = now(), prometheus = EXCLUDED.prometheus, alloy_version = EXCLUDED.alloy_version, updated_at = now()
+            RETURNING id""")
+        .execute(Tuple.of(e.hostname(), e.address(), e.os(), e.osVersion(), e.arch(), e.environment(), e.labels())
+            .addValue(e.prometheus()).addValue(e.alloyVersion()))
+        .compose(rows -> {
+          long id = rows.iterator().next().getLong("id");
+          return Names.ids(conn, "services", e.services(), "services")
+              .compose(ids -> addLinks(conn, "host_services", "service_id", id, ids))
+              .compose(v -> Names.ids(conn, "maintainers", e.maintainers(), "maintainers"))
+              .compose(ids -> addLinks(conn, "host_maintainers", "maintainer_id", id, ids))
+              .map(v -> id);
+        }));
+  }
+
+  private static Future<Void> addLinks(SqlConnection conn, String table, String column, long hostId, List<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery("INSERT INTO " + table + " (host_id, " + column + ") SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(hostId).addArrayOfLong(ids.toArray(Long[]::new))).mapEmpty();
+  }
+
+  /** The names among {@code names} that no row of services or maintainers has (for validation). */
+  public Future<List<String>> unknownNames(String table, List<String> names) {
+    if (!List.of("services", "maintainers").contains(table)) {
+      throw new IllegalArgumentException(table);
+    }
+    if (names.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery("SELECT n FROM unnest($1::text[]) AS n WHERE NOT EXISTS (SELECT 1 FROM " + table + " t WHERE t.name = n)")
+        .execute(Tuple.of(names.toArray(String[]::new))).map(rows -> {
+          List<String> unknown = new ArrayList<>();
+          rows.forEach(r -> unknown.add(r.getString(0)));
+          return unknown;
+        });
+  }
+
   public Future<Boolean> delete(long id) {
     return pool.preparedQuery("DELETE FROM hosts WHERE id = $1").execute(Tuple.of(id)).map(r -> r.rowCount() == 1);
   }
@@ -99,6 +151,11 @@ public final class HostStore {
         .put("services", Names.array(r.getArrayOfStrings("service_names")))
         .put("maintainers", Names.array(r.getArrayOfStrings("maintainer_names")))
         .put("notify", r.getBoolean("notify"))
+        .put("os_version", r.getString("os_version"))
+        .put("arch", r.getString("arch"))
+        .put("enrolled_at", Names.time(r.getOffsetDateTime("enrolled_at")))
+        .put("prometheus", r.getString("prometheus"))
+        .put("alloy_version", r.getString("alloy_version"))
         .put("created_at", Names.time(r.getOffsetDateTime("created_at")))
         .put("updated_at", Names.time(r.getOffsetDateTime("updated_at")));
   }

@@ -1,0 +1,151 @@
+package iris.enroll;
+
+import java.util.UUID;
+
+/**
+ * The shell scripts of the Linux steps that change the host. Each is one round trip; the ones that
+ * need root run as a here-document under {@code sudo -n} when the account is not root.
+ */
+final class LinuxScripts {
+  private LinuxScripts() {}
+
+  static final String UPLOADED_PACKAGE = "/tmp/iris-alloy-package";
+  private static final String GRAFANA_APT = "https://apt.grafana.com";
+  private static final String GRAFANA_RPM = "https://rpm.grafana.com";
+
+  /** The package source the prerequisites check tries, as a shell word; the family is not known yet. */
+  static String reachUrl(AlloyPackage pkg) {
+    return switch (pkg.source()) {
+      case "repository" -> "$(command -v apt-get >/dev/null 2>&1 && echo " + GRAFANA_APT + " || echo " + GRAFANA_RPM + ")";
+      case "mirror" -> "'" + pkg.mirrorUrl() + "/'";
+      default -> "";
+    };
+  }
+
+  static String install(OsFamily family, AlloyPackage pkg, String sudo) {
+    String version = pkg.version();
+    StringBuilder body = new StringBuilder("set -eu\n");
+    switch (family) {
+      case DEBIAN -> {
+        body.append("export DEBIAN_FRONTEND=noninteractive\n")
+            .append("if [ \"$(dpkg-query -W -f='${Version}' alloy 2>/dev/null || true)\" = '").append(version)
+            .append("' ]; then echo 'alloy ").append(version).append(" is already installed'; exit 0; fi\n");
+        switch (pkg.source()) {
+          case "repository" -> body.append("mkdir -p /etc/apt/keyrings\n")
+              .append("curl -fsSL ").append(GRAFANA_APT).append("/gpg.key -o /etc/apt/keyrings/grafana.asc\n")
+              .append("echo 'deb [signed-by=/etc/apt/keyrings/grafana.asc] ").append(GRAFANA_APT)
+              .append(" stable main' > /etc/apt/sources.list.d/grafana.list\n")
+              .append("apt-get update -q\n")
+              .append("apt-get install -y -q --allow-downgrades alloy=").append(version).append('\n');
+          case "mirror" -> body.append("curl -fsSL '").append(pkg.url(family)).append("' -o /tmp/iris-alloy.deb\n")
+              .append("apt-get install -y -q --allow-downgrades /tmp/iris-alloy.deb\nrm -f /tmp/iris-alloy.deb\n");
+          default -> body.append("apt-get install -y -q --allow-downgrades ").append(UPLOADED_PACKAGE).append(".deb\n")
+              .append("rm -f ").append(UPLOADED_PACKAGE).append(".deb\n");
+        }
+      }
+      case RHEL, SUSE -> {
+        body.append("if [ \"$(rpm -q --qf '%{VERSION}' alloy 2>/dev/null || true)\" = '").append(version)
+            .append("' ]; then echo 'alloy ").append(version).append(" is already installed'; exit 0; fi\n");
+        String file = switch (pkg.source()) {
+          case "mirror" -> "/tmp/iris-alloy.rpm";
+          case "upload" -> UPLOADED_PACKAGE + ".rpm";
+          default -> "";
+        };
+        if (pkg.source().equals("mirror")) {
+          body.append("curl -fsSL '").append(pkg.url(family)).append("' -o ").append(file).append('\n');
+        }
+        if (family == OsFamily.RHEL) {
+          body.append("if command -v dnf >/dev/null 2>&1; then pm=dnf; else pm=yum; fi\n");
+          if (pkg.source().equals("repository")) {
+            body.append("cat > /etc/yum.repos.d/grafana.repo <<'IRIS_REPO'\n[grafana]\nname=grafana\nbaseurl=").append(GRAFANA_RPM)
+                .append("\nrepo_gpgcheck=1\nenabled=1\ngpgcheck=1\ngpgkey=").append(GRAFANA_RPM).append("/gpg.key\nsslverify=1\n")
+                .append("sslcacert=/etc/pki/tls/certs/ca-bundle.crt\nIRIS_REPO\n")
+                .append("$pm install -y alloy-").append(version).append('\n');
+          } else {
+            body.append("$pm install -y ").append(file).append("\nrm -f ").append(file).append('\n');
+          }
+        } else {
+          if (pkg.source().equals("repository")) {
+            body.append("zypper --non-interactive lr grafana >/dev/null 2>&1 || zypper --non-interactive addrepo ")
+                .append(GRAFANA_RPM).append(" grafana\n")
+                .append("zypper --non-interactive --gpg-auto-import-keys refresh grafana\n")
+                .append("zypper --non-interactive -r grafana install -y alloy-").append(version).append('\n');
+          } else {
+            body.append("zypper --non-interactive install -y --allow-unsigned-rpm ").append(file)
+                .append("\nrm -f ").append(file).append('\n');
+          }
+        }
+      }
+      default -> throw new IllegalArgumentException("not a Linux family: " + family);
+    }
+    body.append("alloy --version 2>/dev/null | head -n 1 || true\n");
+    return asRoot("install", sudo, body.toString());
+  }
+
+  /**
+   * Checks the rendered configuration with {@code alloy fmt} before it replaces the old one, then
+   * writes the service's environment file so Alloy listens where Prometheus can reach it.
+   */
+  static String configure(OsFamily family, String config, int port, String sudo) {
+    String end = delimiter("IRIS_CONFIG");
+    String body = "set -eu\n"
+        + "tmp=$(mktemp /tmp/iris-config.XXXXXX)\n"
+        + "trap 'rm -f \"$tmp\"' EXIT\n"
+        + "cat > \"$tmp\" <<'" + end + "'\n" + config + (config.endsWith("\n") ? "" : "\n") + end + "\n"
+        + "if ! alloy fmt \"$tmp\" >/dev/null; then echo 'alloy fmt rejected the rendered config.alloy' >&2; exit 3; fi\n"
+        + "mkdir -p /etc/alloy\n"
+        + "cp \"$tmp\" /etc/alloy/config.alloy\n"
+        + "chmod 0644 /etc/alloy/config.alloy\n"
+        + "cat > " + family.environmentFile() + " <<'IRIS_ENV'\n"
+        + "## Written by Iris at enrollment.\n"
+        + "CONFIG_FILE=\"/etc/alloy/config.alloy\"\n"
+        + "CUSTOM_ARGS=\"--server.http.listen-addr=0.0.0.0:" + port + "\"\n"
+        + "RESTART_ON_UPGRADE=true\n"
+        + "IRIS_ENV\n"
+        + "echo 'config.alloy checked and written; listening on 0.0.0.0:" + port + "'\n";
+    return asRoot("configure", sudo, body);
+  }
+
+  static String firewall(String firewall, int port, String sudo) {
+    String body = switch (firewall) {
+      case "ufw" -> "set -eu\nufw allow " + port + "/tcp comment 'Grafana Alloy (Iris)'\n";
+      case "firewalld" -> "set -eu\nfirewall-cmd --permanent --add-port=" + port + "/tcp\nfirewall-cmd --reload\n";
+      default -> "echo 'no active firewall (ufw or firewalld): nothing to open'\n";
+    };
+    return asRoot("firewall", sudo, body);
+  }
+
+  /** Enables and restarts Alloy, then waits for its {@code /-/ready} on the host itself. */
+  static String start(int port, long readySeconds, String sudo) {
+    String body = "set -eu\n"
+        + "systemctl enable alloy >/dev/null 2>&1 || systemctl enable alloy\n"
+        + "systemctl restart alloy\n"
+        + "deadline=$(( $(date +%s) + " + readySeconds + " ))\n"
+        + "while [ \"$(date +%s)\" -lt \"$deadline\" ]; do\n"
+        + "  if curl -fsS --max-time 2 http://127.0.0.1:" + port + "/-/ready >/dev/null 2>&1; then echo ready; exit 0; fi\n"
+        + "  sleep 1\n"
+        + "done\n"
+        + "echo 'Alloy did not answer /-/ready within " + readySeconds + " s' >&2\n"
+        + "systemctl status alloy --no-pager -n 20 >&2 || true\n"
+        + "exit 4\n";
+    return asRoot("start", sudo, body);
+  }
+
+  static String stop(String sudo) {
+    return asRoot("unenroll", sudo, "systemctl disable --now alloy 2>&1 || true\necho 'alloy stopped and disabled'\n");
+  }
+
+  /** {@code body} as root: directly, or as a here-document fed to {@code sudo -n sh -s}. */
+  static String asRoot(String step, String sudo, String body) {
+    if (sudo.isEmpty()) {
+      return "# iris:" + step + "\n" + body;
+    }
+    String end = delimiter("IRIS_STEP");
+    return "# iris:" + step + "\n" + sudo + "sh -s <<'" + end + "'\n" + body + end + "\n";
+  }
+
+  /** A here-document end marker no rendered text can contain by accident. */
+  private static String delimiter(String prefix) {
+    return prefix + "_" + UUID.randomUUID().toString().replace("-", "");
+  }
+}

@@ -1,0 +1,24 @@
+package iris.enroll;
+
+import iris.IrisConfig;
+import iris.enroll.EnrollmentRequest.Credential;
+
+/** Opens WinRM shells for enrollment; the request's port, HTTPS flag and scheme win over the configured ones. */
+final class WinRmConnector implements ShellConnector {
+  private final IrisConfig.Enroll settings;
+
+  WinRmConnector(IrisConfig.Enroll settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Connection connect(EnrollmentRequest request, Credential credential) {
+    IrisConfig.WinRm winrm = settings.winrm();
+    boolean https = request.winrmHttps() != null ? request.winrmHttps() : winrm.https();
+    WinRmAuth auth = WinRmAuth.parse(request.winrmAuth() != null ? request.winrmAuth() : winrm.auth());
+    WinRmTarget target = new WinRmTarget(request.address(), request.port(), https, request.username(), credential.password(),
+        auth, WinRmTarget.DEFAULT_OPERATION_TIMEOUT);
+    // winrm4j opens a shell per script: nothing to check until the first one runs (prerequisites).
+    return new Connection(new WinRmShell(target), null, false);
+  }
+}
