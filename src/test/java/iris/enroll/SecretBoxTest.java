@@ -1,0 +1,31 @@
+package iris.enroll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SecretBoxTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void sealsWithAGeneratedKeyOnlyIrisCanRead() throws Exception {
+    Path keyFile = dir.resolve("enrollment.key");
+    SecretBox box = SecretBox.open("", keyFile);
+    byte[] sealed = box.seal("{\"password\":\"hunter2\"}");
+    assertFalse(new String(sealed, StandardCharsets.ISO_8859_1).contains("hunter2"));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+    // The same file opens it after a restart; another key does not.
+    assertEquals("{\"password\":\"hunter2\"}", SecretBox.open("", keyFile).unseal(sealed));
+    SecretBox other = SecretBox.open("", dir.resolve("other.key"));
+    assertThrows(GeneralSecurityException.class, () -> other.unseal(sealed));
+  }
+}
