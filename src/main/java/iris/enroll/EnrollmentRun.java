@@ -130,7 +130,8 @@ final class EnrollmentRun {
       steps.step("forget host", 100, () -> Await.result(deps.hosts().delete(hostId), DB_TIMEOUT)
           ? "host " + hostId + " (" + hostname + ") removed from the registry" : "the host row was already gone");
       steps.finished("succeeded", null);
-      return new Outcome(true, null, hostId, hostname);
+      // The host row is gone: the job keeps no reference to it.
+      return new Outcome(true, null, null, hostname);
     } catch (JobFailed e) {
       steps.finished("failed", e.getMessage());
       return new Outcome(false, e.getMessage(), hostId, hostname);

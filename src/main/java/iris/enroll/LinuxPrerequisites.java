@@ -45,7 +45,7 @@ final class LinuxPrerequisites {
         "");
   }
 
-  static Result check(String output, String username, long minFreeMb) throws StepFailure {
+  static Result check(String output, String username, long minFreeMb, boolean reachChecked) throws StepFailure {
     Map<String, String> sections = Sections.parse(output);
     List<String> problems = new ArrayList<>();
     boolean root = "0".equals(sections.getOrDefault("uid", "").strip());
@@ -66,12 +66,12 @@ final class LinuxPrerequisites {
       problems.add("only " + freeMb + " MiB free under /var/lib; Alloy needs at least " + minFreeMb + " MiB");
     }
     String[] reach = sections.getOrDefault("reach", "").strip().split("\\s+", 2);
-    String url = reach.length > 1 ? reach[1] : "the package source";
-    if (!reach[0].equals("skipped")) {
+    String url = reach.length > 1 ? " " + reach[1] : "";
+    if (reachChecked && !reach[0].equals("skipped")) {
       if (reach[0].equals("no-curl")) {
         problems.add("curl is not installed on the host: install it, or enroll with alloy source 'upload'");
       } else if (reach[0].isEmpty() || reach[0].startsWith("000")) {
-        problems.add("the host cannot reach the package source " + url
+        problems.add("the host cannot reach the package source" + url
             + ": use an internal mirror (alloy source 'mirror') or upload the package (alloy source 'upload')");
       }
     }

@@ -26,11 +26,12 @@ final class LinuxSteps implements HostSteps {
 
   @Override
   public String prerequisites() throws Exception {
-    CommandResult result = shell.run(LinuxPrerequisites.script(LinuxScripts.reachUrl(alloyPackage)), FACT_TIMEOUT);
+    String reachUrl = LinuxScripts.reachUrl(alloyPackage);
+    CommandResult result = shell.run(LinuxPrerequisites.script(reachUrl), FACT_TIMEOUT);
     if (!result.ok() && result.stdout().isBlank()) {
       throw new StepFailure("the prerequisites script failed (exit " + result.exitCode() + ")", result.excerpt());
     }
-    access = LinuxPrerequisites.check(result.stdout(), username, settings.minFreeMb());
+    access = LinuxPrerequisites.check(result.stdout(), username, settings.minFreeMb(), !reachUrl.isEmpty());
     return (access.root() ? "root" : "sudo without password") + ", systemd present, " + access.freeMb() + " MiB free under /var/lib";
   }
 

@@ -21,7 +21,7 @@ class LinuxPrerequisitesTest {
   @Test
   void sudoUserOnSystemdHostPasses() throws Exception {
     LinuxPrerequisites.Result result = LinuxPrerequisites.check(
-        output("1000", "ok", "systemd 252 (252.30-1~deb12u2)", "running", "systemd", DF, "200 https://apt.grafana.com"), "deploy", 500);
+        output("1000", "ok", "systemd 252 (252.30-1~deb12u2)", "running", "systemd", DF, "200 https://apt.grafana.com"), "deploy", 500, true);
     assertFalse(result.root());
     assertEquals("sudo -n ", result.sudo());
     assertEquals(23817120 / 1024, result.freeMb());
@@ -31,7 +31,7 @@ class LinuxPrerequisitesTest {
   void everyProblemIsNamedAtOnce() {
     String lowDisk = "Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 1048576 1000000 48576 96% /\n";
     StepFailure e = assertThrows(StepFailure.class, () -> LinuxPrerequisites.check(
-        output("1000", "denied", "", "", "bash", lowDisk, "000 https://apt.grafana.com"), "deploy", 500));
+        output("1000", "denied", "", "", "bash", lowDisk, "000 https://apt.grafana.com"), "deploy", 500, true));
     assertTrue(e.getMessage().contains("cannot use sudo without a password"), e.getMessage());
     assertTrue(e.getMessage().contains("systemd is not managing this host"), e.getMessage());
     assertTrue(e.getMessage().contains("only 47 MiB free"), e.getMessage());
@@ -41,8 +41,8 @@ class LinuxPrerequisitesTest {
   @Test
   void containerWithoutSystemdAsInitFailsButAManagedStateCounts() throws Exception {
     assertThrows(StepFailure.class, () -> LinuxPrerequisites.check(
-        output("0", "ok", "systemd 252 (252.30-1~deb12u2)", "offline", "bash", DF, "skipped"), "root", 500));
+        output("0", "ok", "systemd 252 (252.30-1~deb12u2)", "offline", "bash", DF, "skipped"), "root", 500, true));
     assertTrue(LinuxPrerequisites.check(
-        output("0", "ok", "systemd 252 (252.30-1~deb12u2)", "degraded", "sshd", DF, "skipped"), "root", 500).root());
+        output("0", "ok", "systemd 252 (252.30-1~deb12u2)", "degraded", "sshd", DF, "skipped"), "root", 500, true).root());
   }
 }

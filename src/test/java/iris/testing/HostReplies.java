@@ -158,7 +158,9 @@ final class HostReplies {
     Matcher version = ALLOY_VERSION.matcher(script);
     String wanted = version.find() ? version.group(1) : DEFAULT_ALLOY_VERSION;
     String manager = settings.distro.family.packageManager;
-    if (!settings.packageSourceReachable) {
+    // A package already on the host (uploaded over SFTP) installs without reaching any repository.
+    boolean localPackage = script.contains("/tmp/iris-alloy-package.");
+    if (!settings.packageSourceReachable && !localPackage) {
       int exit = switch (settings.distro.family) {
         case DEBIAN -> 100;
         case RHEL -> 1;
