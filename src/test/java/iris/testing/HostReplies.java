@@ -220,7 +220,18 @@ final class HostReplies {
   private String packageText(String name, String version) {
     boolean deb = settings.distro.family == Family.DEBIAN;
     String packageArch = deb ? (settings.arch.equals("aarch64") ? "arm64" : "amd64") : settings.arch;
-    return resource(name).replace("{version}", version).replace("{pkgarch}", packageArch);
+    List<String> mirrors = settings.distro == LinuxDistro.UBUNTU2404
+        ? List.of("http://archive.ubuntu.com/ubuntu noble", "http://archive.ubuntu.com/ubuntu noble-updates",
+            "http://archive.ubuntu.com/ubuntu noble-backports", "http://security.ubuntu.com/ubuntu noble-security")
+        : List.of("http://deb.debian.org/debian bookworm", "http://deb.debian.org/debian bookworm-updates",
+            "http://deb.debian.org/debian-security bookworm-security");
+    StringBuilder hits = new StringBuilder();
+    for (int i = 0; i < mirrors.size(); i++) {
+      hits.append("Hit:").append(i + 1).append(' ').append(mirrors.get(i)).append(" InRelease\n");
+    }
+    return resource(name).replace("{version}", version).replace("{pkgarch}", packageArch)
+        .replace("{mirrors}", hits).replace("{n+1}", String.valueOf(mirrors.size() + 2))
+        .replace("{n}", String.valueOf(mirrors.size() + 1));
   }
 
   private static String resource(String name) {
