@@ -49,6 +49,12 @@ final class WinRmFailures {
         return new RemoteShellException(Reason.UNREACHABLE, where + " refused the connection: is WinRM enabled"
             + " (winrm quickconfig) and port " + target.port() + " open in the host's firewall?", thrown);
       }
+      if (cause instanceof SocketTimeoutException && stalledWhileAuthenticating(thrown, target)) {
+        return new RemoteShellException(Reason.AUTH_FAILED, where + " did not let user '" + target.username()
+            + "' in with " + target.auth().scheme() + " authentication: the first call never completed, which is how"
+            + " winrm4j reports refused credentials (it re-sends the request without its body and waits); check the"
+            + " password and the account's lockout state", thrown);
+      }
       if (cause instanceof SocketTimeoutException) {
         return new RemoteShellException(Reason.TIMEOUT, where + " stopped answering (no reply within the"
             + " operation timeout): the host may be overloaded or the network dropped the connection", thrown);
@@ -76,6 +82,23 @@ final class WinRmFailures {
   private static boolean isConnectTimeout(Throwable cause) {
     return cause instanceof ConnectException && String.valueOf(cause.getMessage()).startsWith("Timeout connecting")
         || cause.getClass().getName().equals("org.apache.http.conn.ConnectTimeoutException");
+  }
+
+  /**
+   * After the host refuses an NTLM or Kerberos AUTHENTICATE, winrm4j's HTTP client retries the
+   * shell Create with an empty body and both sides wait until the read timeout. A stall on Create
+   * (the first call, which Windows answers in milliseconds) is therefore read as refused credentials.
+   */
+  private static boolean stalledWhileAuthenticating(Throwable thrown, WinRmTarget target) {
+    if (target.auth() == WinRmAuth.BASIC) {
+      return false;
+    }
+    for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+      if (String.valueOf(cause.getMessage()).startsWith("failed task \"create\"")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** winrm4j's words for an NTLM/Kerberos handshake that kept being refused. */

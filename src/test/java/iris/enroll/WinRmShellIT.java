@@ -100,6 +100,19 @@ class WinRmShellIT {
   }
 
   @Test
+  void ntlmCredentialsTheHostRefusesAreAuthFailed() {
+    WinRmTarget ntlm = WinRmTarget.of("127.0.0.1", "IRIS\\" + USER, PASSWORD).withPort(host.port());
+    try (WinRmShell negotiating = new WinRmShell(ntlm)) {
+      RemoteShellException failure = assertThrows(RemoteShellException.class,
+          () -> negotiating.run("hostname", Duration.ofSeconds(2)));
+
+      assertEquals(Reason.AUTH_FAILED, failure.reason(), failure.getMessage());
+      assertTrue(failure.getMessage().contains("NTLM"), failure.getMessage());
+      assertEquals(List.of(), host.scripts());
+    }
+  }
+
+  @Test
   void closedPortIsUnreachable() {
     try (WinRmShell nobody = new WinRmShell(target(PASSWORD, Ports.free()))) {
       RemoteShellException failure = assertThrows(RemoteShellException.class, () -> nobody.run("hostname", TIMEOUT));

@@ -40,9 +40,11 @@ import org.w3c.dom.NodeList;
  * to the request's OperationTimeout and answers the WSManFault 2150858793 ("operation timeout
  * expired") while the command is still running, and the client polls again.
  *
- * <p>Authentication is HTTP Basic only (401 otherwise). Windows also offers Negotiate (NTLM or
- * Kerberos) with message encryption over HTTP; playing that would mean writing an NTLM server and
- * its sealing, which nothing on the classpath provides, so tests that need a server use Basic.
+ * <p>Authentication: HTTP Basic is checked (401 otherwise), so tests that need a working shell use
+ * Basic. Like Windows, the 401 also offers Negotiate, and an NTLM NEGOTIATE gets a CHALLENGE; but
+ * every NTLM AUTHENTICATE is refused: verifying it, and then the NTLM sealing winrm4j applies to
+ * messages over HTTP, would mean writing an NTLM server, which nothing on the classpath provides.
+ * That is enough to exercise winrm4j's NTLM handshake up to a refusal.
  */
 public final class FakeWinRm implements AutoCloseable {
 
@@ -177,8 +179,12 @@ public final class FakeWinRm implements AutoCloseable {
     }
     pause(delayMillis);
     if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
-      // Windows lists the schemes it accepts; with Basic enabled, Basic is among them.
-      send(exchange, 401, Map.of("WWW-Authenticate", "Basic realm=\"WSMAN\""), null);
+      // Windows lists the schemes it accepts: Negotiate always, Basic when enabled.
+      String offered = exchange.getRequestHeaders().getFirst("Authorization");
+      boolean ntlmNegotiate = offered != null && offered.startsWith("Negotiate " + NtlmChallenge.NEGOTIATE_PREFIX);
+      exchange.getResponseHeaders().add("WWW-Authenticate", ntlmNegotiate ? "Negotiate " + NtlmChallenge.encoded() : "Negotiate");
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"WSMAN\"");
+      send(exchange, 401, Map.of(), null);
       return;
     }
     if (!"POST".equals(exchange.getRequestMethod())) {
