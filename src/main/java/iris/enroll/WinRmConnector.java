@@ -12,13 +12,24 @@ final class WinRmConnector implements ShellConnector {
   }
 
   @Override
-  public Connection connect(EnrollmentRequest request, Credential credential) {
+  public Connection connect(EnrollmentRequest request, Credential credential) throws java.io.IOException {
     IrisConfig.WinRm winrm = settings.winrm();
     boolean https = request.winrmHttps() != null ? request.winrmHttps() : winrm.https();
     WinRmAuth auth = WinRmAuth.parse(request.winrmAuth() != null ? request.winrmAuth() : winrm.auth());
     WinRmTarget target = new WinRmTarget(request.address(), request.port(), https, request.username(), credential.password(),
         auth, WinRmTarget.DEFAULT_OPERATION_TIMEOUT);
-    // winrm4j opens a shell per script: nothing to check until the first one runs (prerequisites).
-    return new Connection(new WinRmShell(target), null, false);
+    // winrm4j opens a shell per script, so logging in is only proven by running one.
+    WinRmShell shell = new WinRmShell(target);
+    try {
+      CommandResult probe = shell.run("# iris:connect\n$PSVersionTable.PSVersion.ToString()\n", settings.connectTimeout().multipliedBy(2));
+      if (!probe.ok()) {
+        throw new RemoteShellException(RemoteShellException.Reason.PROTOCOL,
+            "PowerShell on " + target.endpoint() + " did not run (exit " + probe.exitCode() + "): " + probe.excerpt());
+      }
+      return new Connection(shell, null, false);
+    } catch (java.io.IOException | RuntimeException e) {
+      shell.close();
+      throw e;
+    }
   }
 }
