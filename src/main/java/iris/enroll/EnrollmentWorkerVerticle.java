@@ -115,7 +115,8 @@ public final class EnrollmentWorkerVerticle extends VerticleBase {
             vertx.eventBus().send(EventAddress.ENROLL_FINISHED.address(), new JsonObject().put("job_id", job.id())
                 .put("kind", job.kind()).put("state", outcome.succeeded() ? "succeeded" : "failed")
                 .put("host_id", outcome.hostId()).put("hostname", outcome.hostname())
-                .put("target", job.request().getString("address")).put("error", outcome.error()));
+                .put("target", job.request().getString("address")).put("error", outcome.error())
+                .put("maintainers", job.request().getJsonArray("maintainers", new io.vertx.core.json.JsonArray())));
             claim();
           });
     });

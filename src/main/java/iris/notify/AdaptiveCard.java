@@ -63,6 +63,30 @@ public final class AdaptiveCard {
     return message;
   }
 
+  /** A small card for a {@link Notice}: a coloured title, its text, its facts and one link. */
+  public static JsonObject notice(Notice notice) {
+    AdaptiveCard card = new AdaptiveCard(1.0);
+    JsonArray body = new JsonArray()
+        .add(textBlock(TeamsMarkdown.inline(notice.title(), card.cap(MAX_TITLE))).put("size", "Large").put("weight", "Bolder")
+            .put("color", notice.good() ? "Good" : "Attention"));
+    if (!blank(notice.text())) {
+      body.add(textBlock(TeamsMarkdown.paragraphs(notice.text(), card.cap(MAX_PARAGRAPH))));
+    }
+    JsonArray facts = new JsonArray();
+    notice.facts().forEach((k, v) -> facts.add(fact(k, TeamsMarkdown.inline(v == null ? "" : v, card.cap(MAX_FIELD)))));
+    if (!facts.isEmpty()) {
+      body.add(new JsonObject().put("type", "FactSet").put("facts", facts));
+    }
+    JsonObject content = new JsonObject().put("$schema", SCHEMA).put("type", "AdaptiveCard").put("version", VERSION)
+        .put("msteams", new JsonObject().put("width", "Full")).put("body", body);
+    JsonArray actions = card.actions(notice.link() == null ? List.of() : List.of(notice.link()));
+    if (!actions.isEmpty()) {
+      content.put("actions", actions);
+    }
+    return new JsonObject().put("type", "message").put("attachments", new JsonArray().add(new JsonObject()
+        .put("contentType", CONTENT_TYPE).putNull("contentUrl").put("content", content)));
+  }
+
   private JsonObject envelope(Notification n) {
     JsonObject attachment = new JsonObject()
         .put("contentType", CONTENT_TYPE)

@@ -16,6 +16,9 @@ public interface Channel {
 
   Future<Void> send(Notification notification, Recipient recipient);
 
+  /** Sends a {@link Notice} (an enrollment's outcome), best effort. */
+  Future<Void> sendNotice(Notice notice, Recipient recipient);
+
   /** Releases connections (SMTP); most channels hold none. */
   default Future<Void> close() {
     return Future.succeededFuture();

@@ -43,7 +43,16 @@ public final class EmailGatewayChannel implements Channel {
 
   @Override
   public Future<Void> send(Notification notification, Recipient recipient) {
-    return renderer.renderForDelivery(notification).compose(email -> {
+    return deliver(renderer.renderForDelivery(notification), recipient);
+  }
+
+  @Override
+  public Future<Void> sendNotice(Notice notice, Recipient recipient) {
+    return deliver(renderer.renderNotice(notice), recipient);
+  }
+
+  private Future<Void> deliver(Future<EmailRenderer.Email> rendered, Recipient recipient) {
+    return rendered.compose(email -> {
       JsonObject body = new JsonObject()
           .put("from", settings.from())
           .put("to", new JsonArray().add(recipient.email().strip()))

@@ -54,6 +54,29 @@ public final class EmailRenderer {
     }
   }
 
+  static final String NOTICE_TEXT = "notify/notice.txt.ftl";
+  static final String NOTICE_HTML = "notify/notice.html.ftl";
+
+  /** A notice's email: its title as the subject, the same facts in both bodies. */
+  public Future<Email> renderNotice(Notice notice) {
+    Map<String, Object> model = new HashMap<>();
+    model.put("title", notice.title());
+    model.put("text", notice.text() == null ? "" : notice.text());
+    model.put("good", notice.good());
+    java.util.List<Map<String, String>> facts = new java.util.ArrayList<>();
+    notice.facts().forEach((k, v) -> facts.add(Map.of("name", k, "value", v == null ? "" : v)));
+    model.put("facts", facts);
+    model.put("link_title", notice.link() == null ? "" : notice.link().title());
+    model.put("link_url", notice.link() == null ? "" : notice.link().url());
+    try {
+      String subject = oneLine((notice.good() ? "[OK] " : "[FAILED] ") + notice.title());
+      model.put("subject", subject);
+      return Future.succeededFuture(new Email(subject, templates.render(NOTICE_TEXT, model), templates.render(NOTICE_HTML, model)));
+    } catch (IOException | TemplateException | RuntimeException e) {
+      return Future.failedFuture(DeliveryFailure.permanent("cannot render the email: " + e.getMessage()));
+    }
+  }
+
   static Map<String, Object> model(Notification n) {
     Map<String, Object> model = new HashMap<>();
     model.put("group_id", Long.toString(n.groupId()));

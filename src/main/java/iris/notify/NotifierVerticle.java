@@ -56,7 +56,10 @@ public final class NotifierVerticle extends VerticleBase {
         components.clock());
     deliverer = new Deliverer(vertx, store, owners, components.sharedState(), channels, config);
     vertx.setPeriodic(1000, 1000, id -> store.due(50).onSuccess(ids -> ids.forEach(deliverer::attempt)));
-    return vertx.eventBus().<JsonObject>consumer(EventAddress.INCIDENT_ENRICHED.address(), m -> handle(m.body())).completion();
+    EnrollmentNotices notices = new EnrollmentNotices(new iris.registry.HostStore(components.pool()), owners, channels, config);
+    return Future.join(
+        vertx.eventBus().<JsonObject>consumer(EventAddress.INCIDENT_ENRICHED.address(), m -> handle(m.body())).completion(),
+        vertx.eventBus().<JsonObject>consumer(EventAddress.ENROLL_FINISHED.address(), m -> notices.handle(m.body())).completion());
   }
 
   @Override

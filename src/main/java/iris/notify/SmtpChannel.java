@@ -46,8 +46,17 @@ public final class SmtpChannel implements Channel {
 
   @Override
   public Future<Void> send(Notification notification, Recipient recipient) {
+    return deliver(renderer.renderForDelivery(notification), recipient);
+  }
+
+  @Override
+  public Future<Void> sendNotice(Notice notice, Recipient recipient) {
+    return deliver(renderer.renderNotice(notice), recipient);
+  }
+
+  private Future<Void> deliver(Future<EmailRenderer.Email> rendered, Recipient recipient) {
     String to = recipient.email().strip();
-    return renderer.renderForDelivery(notification)
+    return rendered
         .compose(email -> client.sendMail(new MailMessage()
             .setFrom(settings.from())
             .setTo(to)

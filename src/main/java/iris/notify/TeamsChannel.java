@@ -48,6 +48,15 @@ public final class TeamsChannel implements Channel {
 
   @Override
   public Future<Void> send(Notification notification, Recipient recipient) {
+    return post(AdaptiveCard.message(notification).toBuffer(), recipient);
+  }
+
+  @Override
+  public Future<Void> sendNotice(Notice notice, Recipient recipient) {
+    return post(AdaptiveCard.notice(notice).toBuffer(), recipient);
+  }
+
+  private Future<Void> post(Buffer card, Recipient recipient) {
     String who = recipient == null || recipient.name() == null || recipient.name().isBlank() ? "an unnamed recipient" : recipient.name();
     if (!reaches(recipient)) {
       return Future.failedFuture(DeliveryFailure.permanent(who + " has no Teams webhook"));
@@ -56,7 +65,6 @@ public final class TeamsChannel implements Channel {
     if (!AdaptiveCard.isWebUrl(url)) {
       return Future.failedFuture(DeliveryFailure.permanent("the Teams webhook of " + who + " is not an http(s) URL"));
     }
-    Buffer card = AdaptiveCard.message(notification).toBuffer();
     long millis = timeout.toMillis();
     return client.postAbs(url)
         .putHeader("Content-Type", "application/json; charset=utf-8")

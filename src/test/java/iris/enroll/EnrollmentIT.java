@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import iris.testing.FakeLinuxHost;
+import iris.testing.FakeTeams;
 import iris.testing.HostService;
 import iris.testing.Http;
 import iris.testing.LinuxDistro;
@@ -36,24 +37,28 @@ class EnrollmentIT {
   private static Path targets;
   private static Path knownHosts;
   private static TestIris iris;
+  private static FakeTeams teams;
   private static final List<FakeLinuxHost> HOSTS = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
     targets = Files.createTempDirectory("iris-targets");
     knownHosts = Files.createTempDirectory("iris-ssh").resolve("known_hosts");
-    iris = TestIris.start(Map.of("IRIS_ROLES", "ingest,enroll",
+    teams = new FakeTeams();
+    iris = TestIris.start(Map.of("IRIS_ROLES", "ingest,enroll,notify",
         "IRIS_PROMETHEUS_INSTANCES", new JsonArray().add(new JsonObject().put("name", "main").put("targets_dir", targets.toString()))
             .encode(),
         "IRIS_ENROLL_KNOWN_HOSTS", knownHosts.toString(),
         "IRIS_ENROLL_ALLOY_READY_TIMEOUT_SECONDS", "5"));
-    iris.api("POST", "/api/v1/maintainers", new JsonObject().put("name", "alice").put("email", "alice@example.org").encode());
+    iris.api("POST", "/api/v1/maintainers", new JsonObject().put("name", "alice").put("email", "alice@example.org")
+        .put("channels", new JsonArray().add("teams")).put("teams_webhook_url", teams.webhookUrl("alice")).encode());
     iris.api("POST", "/api/v1/services", new JsonObject().put("name", "shop").encode());
   }
 
   @AfterAll
   static void stop() throws Exception {
     iris.close();
+    teams.close();
     for (FakeLinuxHost host : HOSTS) {
       host.close();
     }
@@ -89,6 +94,20 @@ class EnrollmentIT {
       Thread.sleep(100);
     }
     fail("job " + id + " did not end: " + job);
+    return null;
+  }
+
+  private static FakeTeams.Post awaitCard(String title) throws InterruptedException {
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    while (System.nanoTime() < end) {
+      for (FakeTeams.Post post : teams.posts()) {
+        if (post.raw().contains(title)) {
+          return post;
+        }
+      }
+      Thread.sleep(50);
+    }
+    fail("no card titled " + title + " among " + teams.posts().size() + " posts");
     return null;
   }
 
@@ -152,6 +171,10 @@ class EnrollmentIT {
     assertEquals(new JsonArray().add("shop"), registered.getJsonArray("services"));
     assertEquals(new JsonArray().add("alice"), registered.getJsonArray("maintainers"));
     assertEquals("12", registered.getString("os_version"));
+    // Alice maintains the host: she hears of it in Teams, on a card that passes the shape check.
+    FakeTeams.Post card = awaitCard("Enrollment of web-01 succeeded");
+    assertTrue(card.shapeProblems().isEmpty(), card.shapeProblems().toString());
+    assertTrue(card.path().contains("alice"), card.path());
     // Sealed at rest: the job row holds no key text.
     assertEquals(0, Sql.count(iris.env.get("IRIS_DB_URL"), "SELECT count(*) FROM enrollment_jobs WHERE request::text LIKE '%PRIVATE KEY%'"
         + " OR encode(sealed_auth, 'escape') LIKE '%PRIVATE KEY%'"));
@@ -209,7 +232,9 @@ class EnrollmentIT {
     assertTrue(step(install, "install").getString("output").contains("1.5.1"), install.encodePrettily());
 
     FakeLinuxHost badConfig = host(FakeLinuxHost.builder(LinuxDistro.RHEL9).failStep("configure", StepReply.alloyFmtError()));
-    JsonObject configure = awaitJob(iris, submit(request(badConfig)));
+    JsonObject configure = awaitJob(iris, submit(request(badConfig).put("hostname", "cfg-01").put("maintainers", new JsonArray().add("alice"))));
+    String failedCard = awaitCard("Enrollment of cfg-01 failed").raw();
+    assertTrue(failedCard.contains("Attention") && failedCard.contains("configure: config.alloy was not written"), failedCard);
     assertTrue(configure.getString("error").startsWith("configure: config.alloy was not written"), configure.getString("error"));
     assertFalse(badConfig.steps().contains("start"), "a config alloy fmt refused is never started");
   }

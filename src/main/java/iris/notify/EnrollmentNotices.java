@@ -1,0 +1,114 @@
+package iris.notify;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import iris.IrisConfig;
+import iris.registry.HostStore;
+import iris.registry.Ownership.Contact;
+import iris.registry.OwnershipStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells a host's maintainers (else the default channel) that its enrollment or unenrollment
+ * succeeded or failed, on each channel they take. Best effort: a notice that cannot be sent is
+ * logged; the job's own record is what an operator goes by.
+ */
+final class EnrollmentNotices {
+  private static final Logger LOG = LoggerFactory.getLogger(EnrollmentNotices.class);
+
+  private final HostStore hosts;
+  private final OwnershipStore owners;
+  private final Map<String, Channel> channels;
+  private final IrisConfig.Notify config;
+
+  EnrollmentNotices(HostStore hosts, OwnershipStore owners, Map<String, Channel> channels, IrisConfig.Notify config) {
+    this.hosts = hosts;
+    this.owners = owners;
+    this.channels = channels;
+    this.config = config;
+  }
+
+  /** @param finished {job_id, kind, state, host_id, hostname, target, error, maintainers} */
+  Future<Integer> handle(JsonObject finished) {
+    Notice notice = notice(finished);
+    return maintainerNames(finished).compose(this::recipients).compose(recipients -> {
+      List<Future<?>> sends = new ArrayList<>();
+      for (Map.Entry<Recipient, List<String>> entry : recipients.entrySet()) {
+        for (String channelName : entry.getValue()) {
+          Channel channel = channels.get(channelName);
+          if (channel != null && channel.reaches(entry.getKey())) {
+            sends.add(channel.sendNotice(notice, entry.getKey()).onFailure(e -> LOG.warn("Enrollment notice to {} by {} failed: {}",
+                entry.getKey().name(), channelName, e.getMessage())));
+          }
+        }
+      }
+      return Future.join(sends).transform(done -> Future.succeededFuture(
+          (int) sends.stream().filter(Future::succeeded).count()));
+    });
+  }
+
+  static Notice notice(JsonObject finished) {
+    boolean good = "succeeded".equals(finished.getString("state"));
+    boolean unenroll = "unenroll".equals(finished.getString("kind"));
+    String host = finished.getString("hostname") != null ? finished.getString("hostname") : finished.getString("target", "a host");
+    String what = unenroll ? "Unenrollment" : "Enrollment";
+    String title = what + " of " + host + (good ? " succeeded" : " failed");
+    String text = good
+        ? (unenroll ? "Its Prometheus targets are removed and it is no longer in the registry."
+            : "Grafana Alloy runs on the host and Prometheus scrapes it.")
+        : "Iris stopped at this step: " + finished.getString("error", "unknown");
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("Host", host);
+    if (finished.getString("target") != null) {
+      facts.put("Address", finished.getString("target"));
+    }
+    facts.put("Job", "/api/v1/hosts/enrollments/" + finished.getLong("job_id"));
+    return new Notice(title, text, good, facts, null);
+  }
+
+  private Future<List<String>> maintainerNames(JsonObject finished) {
+    Set<String> names = new LinkedHashSet<>();
+    finished.getJsonArray("maintainers", new JsonArray()).forEach(n -> names.add(String.valueOf(n)));
+    Long hostId = finished.getLong("host_id");
+    if (hostId == null || "unenroll".equals(finished.getString("kind"))) {
+      return Future.succeededFuture(new ArrayList<>(names));
+    }
+    return hosts.find(hostId).map(host -> {
+      if (host != null) {
+        host.getJsonArray("maintainers", new JsonArray()).forEach(n -> names.add(String.valueOf(n)));
+      }
+      return new ArrayList<>(names);
+    });
+  }
+
+  /** Each maintainer with the channels they take; nobody means the default channel, if there is one. */
+  private Future<Map<Recipient, List<String>>> recipients(List<String> names) {
+    List<Future<Contact>> lookups = names.stream().map(owners::contact).toList();
+    return Future.all(new ArrayList<>(lookups)).map(v -> {
+      Map<Recipient, List<String>> recipients = new LinkedHashMap<>();
+      for (Future<Contact> lookup : lookups) {
+        Contact c = lookup.result();
+        if (c != null) {
+          recipients.put(new Recipient(c.name(), c.email(), c.teamsWebhookUrl()), c.channels());
+        }
+      }
+      if (recipients.isEmpty()) {
+        Recipient fallback = new Recipient("default", blankToNull(config.defaultEmail()), blankToNull(config.defaultTeamsWebhookUrl()));
+        recipients.put(fallback, List.of("teams", "email"));
+      }
+      return recipients;
+    });
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}
