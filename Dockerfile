@@ -6,6 +6,7 @@ RUN mvn -B -q -ntp dependency:go-offline
 COPY src src
 COPY conf conf
 COPY migrations migrations
+COPY templates templates
 RUN mvn -B -q -ntp package -DskipTests
 
 FROM eclipse-temurin:17-jre

@@ -68,4 +68,29 @@ class ConfigSourceTest {
     assertEquals(EnumSet.of(Role.INGEST, Role.SCHEDULE), c.roles());
     assertThrows(ConfigException.class, () -> Iris.applyArguments(c, new String[] {"--bogus"}));
   }
+
+  @Test
+  void prometheusInstancesAndEnrollmentSettings(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    IrisConfig defaults = IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_DATA_DIR", dir.toString())));
+    assertEquals(1, defaults.prometheus().size());
+    assertEquals(dir.resolve("prometheus-targets").resolve("default"), defaults.prometheus().get(0).targetsDir());
+    assertEquals(dir.resolve("known_hosts"), defaults.enroll().knownHosts());
+    assertEquals("1.5.1", defaults.enroll().alloy().version());
+
+    Path file = dir.resolve("iris.yaml");
+    Files.writeString(file, "prometheus:\n  instances:\n    - {name: prod, url: 'http://p:9090/', targets_dir: /t/prod, environments: [production]}\n"
+        + "    - {name: rest, targets_dir: /t/rest}\n");
+    IrisConfig c = IrisConfig.from(ConfigSource.load(file, Map.of("IRIS_ENROLL_SECRET_KEY", "c2VjcmV0")));
+    assertEquals("http://p:9090", c.prometheus().get(0).url());
+    assertEquals("prod", iris.prometheus.PrometheusInstance.forEnvironment(c.prometheus(), "production").name());
+    assertEquals("rest", iris.prometheus.PrometheusInstance.forEnvironment(c.prometheus(), "staging").name());
+    assertFalse(c.toString().contains("c2VjcmV0"), "the sealing key never appears in logs");
+
+    ConfigException json = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_PROMETHEUS_INSTANCES", "[{\"name\":\"a\"},{\"name\":\"a\"}]"))));
+    assertTrue(json.getMessage().contains("'a' is used twice"), json.getMessage());
+    ConfigException mirror = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_ENROLL_ALLOY_SOURCE", "mirror"))));
+    assertTrue(mirror.getMessage().startsWith("enroll.alloy.mirror_url (IRIS_ENROLL_ALLOY_MIRROR_URL)"), mirror.getMessage());
+  }
 }
