@@ -5,7 +5,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.core.Future;
 import iris.Components;
+import iris.prometheus.PrometheusInstance;
+import java.util.List;
 
 /**
  * {@code /health/live}: the process answers. {@code /health/ready}: this node can do its work
@@ -42,6 +45,24 @@ public final class HealthRoutes {
           data.put("reason", vectors.kind() + " unavailable, searching by keywords only: " + ar.cause().getMessage());
         }
         promise.complete(Status.OK(data));
+      });
+    });
+    // Reported, never failing readiness: a Prometheus that does not answer only keeps
+    // enrollments from being reloaded and verified (they fail at that step and say so).
+    ready.register("prometheus", CHECK_TIMEOUT_MS, promise -> {
+      List<PrometheusInstance> withApi = components.config().prometheus().stream().filter(PrometheusInstance::hasApi).toList();
+      JsonObject data = new JsonObject();
+      List<Future<?>> probes = withApi.stream().<Future<?>>map(instance -> components.http().getAbs(instance.url() + "/-/ready")
+          .timeout(CHECK_TIMEOUT_MS - 200).send()
+          .transform(ar -> {
+            boolean up = ar.succeeded() && ar.result().statusCode() == 200;
+            data.put(instance.name(), up ? "ready" : ar.succeeded() ? "answered " + ar.result().statusCode()
+                : "unreachable: " + ar.cause().getMessage());
+            return Future.succeededFuture(up);
+          })).toList();
+      Future.all(probes).onComplete(ar -> {
+        boolean degraded = probes.stream().anyMatch(f -> Boolean.FALSE.equals(f.result()));
+        promise.complete(Status.OK(new JsonObject().put("instances", data).put("degraded", degraded)));
       });
     });
     router.get("/health/ready").handler(ready);

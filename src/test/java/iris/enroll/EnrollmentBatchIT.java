@@ -16,6 +16,7 @@ import iris.testing.Multipart;
 import iris.testing.StepReply;
 import iris.testing.TestIris;
 import iris.testing.TestPostgres;
+import iris.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -233,6 +234,21 @@ class EnrollmentBatchIT {
     try (TestIris second = TestIris.start(node)) {
       JsonObject job = EnrollmentIT.awaitJob(second, id);
       assertEquals("succeeded", job.getString("state"), job.encodePrettily());
+    }
+  }
+
+  @Test
+  void aPrometheusThatDoesNotAnswerDegradesReadinessWithoutFailingIt() throws Exception {
+    Map<String, String> env = env(Map.of("IRIS_DB_URL", TestPostgres.newDatabase(),
+        "IRIS_PROMETHEUS_INSTANCES", new JsonArray().add(new JsonObject().put("name", "gone")
+            .put("url", "http://127.0.0.1:" + Ports.free()).put("targets_dir", targets.toString())).encode()));
+    try (TestIris node = TestIris.start(env)) {
+      Http.Response ready = node.http.get("/health/ready", Map.of());
+      assertEquals(200, ready.status(), ready.body());
+      JsonObject check = ready.json().getJsonArray("checks").stream().map(JsonObject.class::cast)
+          .filter(c -> "prometheus".equals(c.getString("id"))).findFirst().orElseThrow();
+      assertEquals(true, check.getJsonObject("data").getBoolean("degraded"), check.encode());
+      assertTrue(check.getJsonObject("data").getJsonObject("instances").getString("gone").startsWith("unreachable"), check.encode());
     }
   }
 }
