@@ -102,18 +102,24 @@ public final class EnrollmentWorkerVerticle extends VerticleBase {
 
   private void start(Claimed job) {
     running.add(job.id());
+    long startedNanos = System.nanoTime();
     executor.executeBlocking(() -> execute(job), false).onComplete(done -> {
       EnrollmentRun.Outcome outcome = done.succeeded() ? done.result()
           : new EnrollmentRun.Outcome(false, "internal error: " + done.cause(), job.hostId(), null);
       if (done.failed()) {
         LOG.error("Enrollment job {} failed unexpectedly", job.id(), done.cause());
       }
+      String state = outcome.succeeded() ? "succeeded" : "failed";
+      io.micrometer.core.instrument.Timer.builder("iris_enrollment_job_duration")
+          .description("How long enrollment and unenrollment jobs ran, by kind and outcome")
+          .tag("kind", job.kind()).tag("state", state).register(components.registry())
+          .record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
       store.finish(job.id(), outcome.succeeded(), outcome.error(), outcome.hostId())
           .onFailure(e -> LOG.error("Cannot record the end of enrollment job {}: {}", job.id(), e.getMessage()))
           .onComplete(v -> {
             running.remove(job.id());
             vertx.eventBus().send(EventAddress.ENROLL_FINISHED.address(), new JsonObject().put("job_id", job.id())
-                .put("kind", job.kind()).put("state", outcome.succeeded() ? "succeeded" : "failed")
+                .put("kind", job.kind()).put("state", state)
                 .put("host_id", outcome.hostId()).put("hostname", outcome.hostname())
                 .put("target", job.request().getString("address")).put("error", outcome.error())
                 .put("maintainers", job.request().getJsonArray("maintainers", new io.vertx.core.json.JsonArray())));

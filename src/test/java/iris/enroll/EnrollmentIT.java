@@ -175,6 +175,8 @@ class EnrollmentIT {
     FakeTeams.Post card = awaitCard("Enrollment of web-01 succeeded");
     assertTrue(card.shapeProblems().isEmpty(), card.shapeProblems().toString());
     assertTrue(card.path().contains("alice"), card.path());
+    String metrics = iris.http.get("/metrics", Map.of()).body();
+    assertTrue(metrics.contains("iris_enrollment_job_duration_seconds_count{kind=\"enroll\",state=\"succeeded\"}"), metrics);
     // Sealed at rest: the job row holds no key text.
     assertEquals(0, Sql.count(iris.env.get("IRIS_DB_URL"), "SELECT count(*) FROM enrollment_jobs WHERE request::text LIKE '%PRIVATE KEY%'"
         + " OR encode(sealed_auth, 'escape') LIKE '%PRIVATE KEY%'"));
