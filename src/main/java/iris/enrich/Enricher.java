@@ -76,8 +76,7 @@ public final class Enricher {
       Future<List<JsonObject>> recent = store.recentOnInstance(alert.instance(), alert.incidentIds(), 5);
       Future<String> bestRunbook = runbooks.compose(found -> found.isEmpty()
           ? Future.succeededFuture(null)
-          : knowledge.store().find(KnowledgeCollection.RUNBOOKS, found.get(0).documentId())
-              .map(doc -> doc == null ? null : doc.getString("content")));
+          : knowledge.content(KnowledgeCollection.RUNBOOKS, found.get(0).documentId()));
       Future<JsonObject> owner = owner(alert);
       return Future.all(List.of(runbooks, incidents, infrastructure, recent, bestRunbook, owner)).map(all -> new Retrieved(
           runbooks.result(), incidents.result(), infrastructure.result(), bestRunbook.result(), recent.result(), owner.result()));

@@ -13,9 +13,16 @@ import java.util.List;
 /** SQL on {@code enrichments}, and the pipeline columns of {@code incidents} that enrichment moves. */
 public final class EnrichmentStore {
 
-  /** An incident waiting for enrichment. */
+  /**
+   * An incident waiting for enrichment.
+   *
+   * @param recentEnrichment an enrichment of its group and alert name recent enough to reuse, or null
+   */
   public record Waiting(long id, long groupId, String alertname, String severity, String service, String instance,
-                        JsonObject labels, JsonObject annotations) {}
+                        JsonObject labels, JsonObject annotations, Long recentEnrichment) {}
+
+  /** A saved enrichment and the incidents it moved on. */
+  public record Linked(long enrichmentId, List<IncidentChange> moved) {}
 
   private final Pool pool;
   private final Duration lease;
@@ -26,38 +33,53 @@ public final class EnrichmentStore {
     this.lease = lease;
   }
 
-  /** Those of {@code ids} that are firing and still waiting for enrichment. */
-  public Future<List<Waiting>> waitingFiring(List<Long> ids) {
+  /**
+   * Those of {@code ids} that are firing and still waiting for enrichment, each with the
+   * enrichment of its group and alert name made within {@code reuse}, if any.
+   */
+  public Future<List<Waiting>> waitingFiring(List<Long> ids, Duration reuse) {
     String sql = """
-        SELECT id, group_id, alertname, severity, service, instance, labels, annotations FROM incidents
-        WHERE id = ANY($1) AND status = 'firing' AND pipeline_state = 'received' ORDER BY id""";
-    return pool.preparedQuery(sql).execute(Tuple.of(ids.toArray(Long[]::new))).map(rows -> {
+        SELECT i.id, i.group_id, i.alertname, i.severity, i.service, i.instance, i.labels, i.annotations,
+               e.id AS recent_enrichment
+        FROM incidents i LEFT JOIN enrichments e ON e.group_id = i.group_id AND e.alertname = i.alertname
+          AND e.created_at > now() - $2::bigint * interval '1 millisecond'
+        WHERE i.id = ANY($1) AND i.status = 'firing' AND i.pipeline_state = 'received' ORDER BY i.id""";
+    return pool.preparedQuery(sql).execute(Tuple.of(ids.toArray(Long[]::new), reuse.toMillis())).map(rows -> {
       List<Waiting> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(new Waiting(r.getLong("id"), r.getLong("group_id"), r.getString("alertname"), r.getString("severity"),
-            r.getString("service"), r.getString("instance"), json(r.getValue("labels")), json(r.getValue("annotations"))));
+            r.getString("service"), r.getString("instance"), json(r.getValue("labels")), json(r.getValue("annotations")),
+            r.getLong("recent_enrichment")));
       }
       return out;
     });
   }
 
-  /** An enrichment of this group and alert name made within {@code reuse}, or null. */
-  public Future<Long> recent(long groupId, String alertname, Duration reuse) {
+  /** Saves the enrichment of a group and alert name, attaches it and moves the incidents on, in one statement. */
+  public Future<Linked> saveAndLink(long groupId, String alertname, String generatedBy, JsonObject result, List<Long> incidentIds) {
     String sql = """
-        SELECT id FROM enrichments WHERE group_id = $1 AND alertname = $2
-          AND created_at > now() - $3::bigint * interval '1 millisecond'""";
-    return pool.preparedQuery(sql).execute(Tuple.of(groupId, alertname, reuse.toMillis()))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("id"));
-  }
-
-  public Future<Long> save(long groupId, String alertname, String generatedBy, JsonObject result) {
-    String sql = """
-        INSERT INTO enrichments (group_id, alertname, generated_by, result) VALUES ($1, $2, $3, $4)
-        ON CONFLICT (group_id, alertname) DO UPDATE SET generated_by = EXCLUDED.generated_by,
-          result = EXCLUDED.result, created_at = now()
-        RETURNING id""";
-    return pool.preparedQuery(sql).execute(Tuple.of(groupId, alertname, generatedBy, result))
-        .map(rows -> rows.iterator().next().getLong("id"));
+        WITH saved AS (
+          INSERT INTO enrichments (group_id, alertname, generated_by, result) VALUES ($1, $2, $3, $4)
+          ON CONFLICT (group_id, alertname) DO UPDATE SET generated_by = EXCLUDED.generated_by,
+            result = EXCLUDED.result, created_at = now()
+          RETURNING id),
+        moved AS (
+          UPDATE incidents SET enrichment_id = (SELECT id FROM saved), pipeline_state = 'enriched',
+            pipeline_lease_until = now() + $6::bigint * interval '1 millisecond'
+          WHERE id = ANY($5) AND pipeline_state = 'received' RETURNING id, status, group_id)
+        SELECT saved.id AS enrichment_id, moved.id, moved.status, moved.group_id FROM saved LEFT JOIN moved ON true""";
+    Tuple params = Tuple.of(groupId, alertname, generatedBy, result).addArrayOfLong(incidentIds.toArray(Long[]::new))
+        .addLong(lease.toMillis());
+    return pool.preparedQuery(sql).execute(params).map(rows -> {
+      long enrichmentId = rows.iterator().next().getLong("enrichment_id");
+      List<IncidentChange> moved = new ArrayList<>();
+      rows.forEach(r -> {
+        if (r.getLong("id") != null) {
+          moved.add(new IncidentChange(r.getLong("id"), r.getString("status"), r.getLong("group_id")));
+        }
+      });
+      return new Linked(enrichmentId, moved);
+    });
   }
 
   /** Attaches the enrichment and moves the incidents on; returns those that moved. */

@@ -12,6 +12,7 @@ import iris.Components;
 import iris.EventAddress;
 import iris.IrisConfig;
 import iris.Templates;
+import iris.enrich.EnrichmentStore.Linked;
 import iris.enrich.EnrichmentStore.Waiting;
 import iris.incident.IncidentChange;
 import iris.incident.IncidentEvents;
@@ -87,7 +88,7 @@ public final class EnrichmentVerticle extends VerticleBase {
       resolved.forEach(id -> learner.learn(id).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", id, e.getMessage())));
     }
     if (!firing.isEmpty()) {
-      store.waitingFiring(firing).onSuccess(this::enrichByKind)
+      store.waitingFiring(firing, components.config().enrich().reuse()).onSuccess(this::enrichByKind)
           .onFailure(e -> LOG.warn("Cannot load incidents to enrich (the sweeper retries): {}", e.getMessage()));
     }
   }
@@ -95,34 +96,40 @@ public final class EnrichmentVerticle extends VerticleBase {
   private void enrichByKind(List<Waiting> waiting) {
     Map<String, List<Waiting>> byKind = new LinkedHashMap<>();
     waiting.forEach(w -> byKind.computeIfAbsent(w.groupId() + "\u0000" + w.alertname(), k -> new ArrayList<>()).add(w));
-    byKind.forEach((key, incidents) -> enrichmentFor(key, context(incidents))
-        .compose(enrichmentId -> store.link(enrichmentId, incidents.stream().map(Waiting::id).toList()))
+    byKind.forEach((key, incidents) -> enrichAndLink(key, incidents)
         .onSuccess(this::announce)
         .onFailure(e -> LOG.warn("Enrichment of {} failed (the sweeper retries): {}", incidents.get(0).alertname(), e.getMessage())));
   }
 
-  /** The enrichment for one group and alert name: one already running, a recent one, or a new one. */
-  private Future<Long> enrichmentFor(String key, AlertContext alert) {
+  /**
+   * Attaches the enrichment for one group and alert name to these incidents: one already
+   * running, a recent one, or a new one; returns the incidents that moved on.
+   */
+  private Future<List<IncidentChange>> enrichAndLink(String key, List<Waiting> incidents) {
+    List<Long> ids = incidents.stream().map(Waiting::id).toList();
     Future<Long> running = inFlight.get(key);
     if (running != null) {
-      return running;
+      return running.compose(enrichmentId -> store.link(enrichmentId, ids));
     }
-    Future<Long> result = store.recent(alert.groupId(), alert.alertname(), components.config().enrich().reuse())
-        .compose(existing -> existing != null ? Future.succeededFuture(existing) : create(alert));
-    inFlight.put(key, result);
-    return result.onComplete(r -> inFlight.remove(key));
+    Long recent = incidents.get(0).recentEnrichment();
+    if (recent != null) {
+      return store.link(recent, ids);
+    }
+    Future<Linked> created = create(context(incidents), ids);
+    inFlight.put(key, created.map(Linked::enrichmentId));
+    return created.onComplete(r -> inFlight.remove(key)).map(Linked::moved);
   }
 
-  private Future<Long> create(AlertContext alert) {
+  private Future<Linked> create(AlertContext alert, List<Long> incidentIds) {
     long started = System.nanoTime();
     return queue.submit(degraded -> enricher.enrich(alert, degraded))
         .recover(e -> Future.succeededFuture(failed(alert, e)))
         .compose(result -> {
           Counter.builder("iris_enrichments_total").description("Enrichments made, by who wrote the narrative")
               .tag("generated_by", result.getString("generated_by")).register(registry).increment();
-          return store.save(alert.groupId(), alert.alertname(), result.getString("generated_by"), result);
+          return store.saveAndLink(alert.groupId(), alert.alertname(), result.getString("generated_by"), result, incidentIds);
         })
-        .onSuccess(id -> took.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+        .onSuccess(linked -> took.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
   }
 
   /** Retrieval itself failed (e.g. a broken template): the alert still goes on, saying so. */

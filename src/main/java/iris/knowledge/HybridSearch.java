@@ -3,6 +3,7 @@ package iris.knowledge;
 import io.vertx.core.Future;
 import iris.knowledge.KnowledgeStore.ChunkRow;
 import iris.knowledge.KnowledgeStore.KeywordHit;
+import iris.knowledge.KnowledgeStore.TextHits;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -56,14 +57,10 @@ public final class HybridSearch {
     Future<List<VectorHit>> byVector = vector == null
         ? Future.succeededFuture(List.of())
         : vectors.nearest(vector, model, collections, CANDIDATES);
-    Future<List<KeywordHit>> byKeyword = commonWords().compose(common ->
-        store.keywordSearch(query + " " + Keywords.spelledOut(query), common, collections, CANDIDATES));
-    List<String> names = Keywords.identifiers(query);
-    Future<List<KeywordHit>> byTitle = names.isEmpty()
-        ? Future.succeededFuture(List.of())
-        : store.titleMatches(names, collections, CANDIDATES);
-    return Future.all(byVector, byKeyword, byTitle)
-        .compose(all -> fuse(byVector.result(), byKeyword.result(), byTitle.result(), limit));
+    Future<TextHits> byText = commonWords().compose(common -> store.textSearch(query + " " + Keywords.spelledOut(query),
+        common, Keywords.identifiers(query), collections, CANDIDATES));
+    return Future.all(byVector, byText)
+        .compose(all -> fuse(byVector.result(), byText.result().byKeyword(), byText.result().byTitle(), limit));
   }
 
   private Future<List<SearchResult>> fuse(List<VectorHit> vectorHits, List<KeywordHit> keywordHits,

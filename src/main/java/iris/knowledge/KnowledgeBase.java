@@ -9,7 +9,6 @@ import iris.knowledge.KnowledgeStore.Written;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +28,11 @@ public final class KnowledgeBase {
   private final MarkdownChunker chunker;
   private final SharedState shared;
   private final HybridSearch search;
+
+  // Alerts of one kind in a storm ask the same questions: answers are kept a few seconds.
+  private static final long RECENT_MILLIS = 10_000;
+  private final RecentAnswers<List<SearchResult>> searches = new RecentAnswers<>(RECENT_MILLIS, 2000);
+  private final RecentAnswers<String> contents = new RecentAnswers<>(RECENT_MILLIS, 200);
 
   public KnowledgeBase(KnowledgeStore store, VectorStore vectors, Embedder embedder, MarkdownChunker chunker,
       SharedState shared) {
@@ -93,37 +97,21 @@ public final class KnowledgeBase {
   }
 
   public Future<List<SearchResult>> search(String query, float[] vector, Set<KnowledgeCollection> collections, int limit) {
-    String key = collections + "|" + limit + "|" + query;
-    long now = System.currentTimeMillis();
-    Recent hit = recent.get(key);
-    if (hit != null && hit.until() > now && vector != null) {
-      return Future.succeededFuture(hit.results());
-    }
-    long generation = writes.get();
-    return search.search(query, vector, embedder.model(), collections, limit).onSuccess(results -> {
-      if (vector != null && generation == writes.get()) {
-        recent.put(key, new Recent(results, now + RECENT_MILLIS));
-      }
-    });
+    // Keyword-only answers (embedder down) are not kept: they would outlive the outage.
+    return searches.get(collections + "|" + limit + "|" + query, vector != null,
+        () -> search.search(query, vector, embedder.model(), collections, limit));
   }
 
-  // Alerts of one kind ask the same question many times in a storm: answers are kept a few
-  // seconds, and forgotten at once when this node writes to the knowledge base (other nodes'
-  // writes show within RECENT_MILLIS).
-  private static final long RECENT_MILLIS = 10_000;
-  private record Recent(List<SearchResult> results, long until) {}
-  private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
-  private final Map<String, Recent> recent = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Recent> eldest) {
-      return size() > 2000;
-    }
-  });
+  /** A document's content; null when no such document. */
+  public Future<String> content(KnowledgeCollection collection, long id) {
+    return contents.get(collection.id() + "|" + id, true,
+        () -> store.find(collection, id).map(doc -> doc == null ? null : doc.getString("content")));
+  }
 
   private <T> Future<T> written(Future<T> write) {
     return write.onComplete(r -> {
-      writes.incrementAndGet();
-      recent.clear();
+      searches.forget();
+      contents.forget();
     });
   }
 

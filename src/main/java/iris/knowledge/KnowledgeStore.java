@@ -139,26 +139,47 @@ public final class KnowledgeStore {
         });
   }
 
+  /** The two full-text rankings of one search. */
+  public record TextHits(List<KeywordHit> byKeyword, List<KeywordHit> byTitle) {}
+
   /**
-   * Chunks matching any word of {@code text} (stemmed as PostgreSQL's English configuration
-   * does) except the {@code common} ones, ranked by ts_rank. Leaving out words that most
-   * chunks contain keeps the match set, and the ranking work, small on a large knowledge base.
+   * Both full-text rankings in one round trip. By keyword: chunks matching any word of
+   * {@code text} (stemmed as PostgreSQL's English configuration does) except the {@code common}
+   * ones, ranked by ts_rank; leaving out words that most chunks contain keeps the match set,
+   * and the ranking work, small on a large knowledge base. By title: documents whose title
+   * names one of {@code identifiers} as a whole word (a runbook titled "HostOutOfMemory: …" for
+   * the alert HostOutOfMemory), with their first chunk.
    */
-  public Future<List<KeywordHit>> keywordSearch(String text, List<String> common, Set<KnowledgeCollection> collections, int limit) {
+  public Future<TextHits> textSearch(String text, List<String> common, List<String> identifiers,
+      Set<KnowledgeCollection> collections, int limit) {
+    // The title side: LIKE first, a cheap substring filter, so the word-boundary regex runs on few titles.
     String sql = """
-        SELECT c.id, c.document_id, c.collection, ts_rank(c.search, x.q) AS rank
-        FROM knowledge_chunks c,
-             (SELECT string_agg(quote_literal(l), ' | ')::tsquery AS q
-              FROM unnest(tsvector_to_array(to_tsvector('english', $1))) l
-              WHERE l <> ALL($4::text[])) x
-        WHERE c.search @@ x.q AND c.collection = ANY($2)
-        ORDER BY rank DESC, c.id LIMIT $3""";
-    return pool.preparedQuery(sql).execute(Tuple.of(text).addArrayOfString(ids(collections)).addInteger(limit)
-        .addArrayOfString(common.toArray(String[]::new))).map(rows -> {
-      List<KeywordHit> hits = new ArrayList<>();
-      rows.forEach(row -> hits.add(new KeywordHit(row.getLong("id"), row.getLong("document_id"),
-          collection(row), row.getDouble("rank"))));
-      return hits;
+        WITH keyword AS (
+          SELECT c.id, c.document_id, c.collection, ts_rank(c.search, x.q)::float8 AS rank
+          FROM knowledge_chunks c,
+               (SELECT string_agg(quote_literal(l), ' | ')::tsquery AS q
+                FROM unnest(tsvector_to_array(to_tsvector('english', $1))) l
+                WHERE l <> ALL($4::text[])) x
+          WHERE c.search @@ x.q AND c.collection = ANY($2)
+          ORDER BY rank DESC, c.id LIMIT $3),
+        title AS (
+          SELECT DISTINCT ON (d.id) c.id, d.id AS document_id, d.collection, 1.0::float8 AS rank
+          FROM knowledge_documents d JOIN knowledge_chunks c ON c.document_id = d.id
+          WHERE cardinality($5::text[]) > 0 AND d.collection = ANY($2) AND d.title LIKE ANY($6::text[])
+            AND d.title ~ ('\\m(' || array_to_string($5::text[], '|') || ')\\M')
+          ORDER BY d.id, c.ordinal LIMIT $3)
+        SELECT * FROM (SELECT false AS by_title, * FROM keyword UNION ALL SELECT true, * FROM title) hits
+        ORDER BY by_title, rank DESC, CASE WHEN by_title THEN document_id END, id""";
+    String[] likes = identifiers.stream().map(i -> "%" + i + "%").toArray(String[]::new);
+    Tuple params = Tuple.of(text).addArrayOfString(ids(collections)).addInteger(limit)
+        .addArrayOfString(common.toArray(String[]::new)).addArrayOfString(identifiers.toArray(String[]::new))
+        .addArrayOfString(likes);
+    return pool.preparedQuery(sql).execute(params).map(rows -> {
+      List<KeywordHit> byKeyword = new ArrayList<>();
+      List<KeywordHit> byTitle = new ArrayList<>();
+      rows.forEach(row -> (row.getBoolean("by_title") ? byTitle : byKeyword).add(new KeywordHit(row.getLong("id"),
+          row.getLong("document_id"), collection(row), row.getDouble("rank"))));
+      return new TextHits(byKeyword, byTitle);
     });
   }
 
@@ -172,27 +193,6 @@ public final class KnowledgeStore {
       List<String> words = new ArrayList<>();
       rows.forEach(row -> words.add(row.getString("word")));
       return words;
-    });
-  }
-
-  /**
-   * Documents whose title names one of {@code identifiers} as a whole word (a runbook titled
-   * "HostOutOfMemory: …" for the alert HostOutOfMemory), with their first chunk.
-   */
-  public Future<List<KeywordHit>> titleMatches(List<String> identifiers, Set<KnowledgeCollection> collections, int limit) {
-    String sql = """
-        SELECT DISTINCT ON (d.id) c.id, d.id AS document_id, d.collection, 1.0::float8 AS rank
-        FROM knowledge_documents d JOIN knowledge_chunks c ON c.document_id = d.id
-        WHERE d.collection = ANY($2) AND d.title LIKE ANY($4::text[])
-          AND d.title ~ ('\\m(' || array_to_string($1::text[], '|') || ')\\M')
-        ORDER BY d.id, c.ordinal LIMIT $3""";
-    // LIKE first: a cheap substring filter, so the word-boundary regex runs on few titles.
-    String[] likes = identifiers.stream().map(i -> "%" + i + "%").toArray(String[]::new);
-    return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfString(identifiers.toArray(String[]::new))
-        .addArrayOfString(ids(collections)).addInteger(limit).addArrayOfString(likes)).map(rows -> {
-      List<KeywordHit> hits = new ArrayList<>();
-      rows.forEach(row -> hits.add(new KeywordHit(row.getLong("id"), row.getLong("document_id"), collection(row), 1.0)));
-      return hits;
     });
   }
 

@@ -40,22 +40,28 @@ final class Deliverer {
     this.config = config;
   }
 
-  private Duration lease() {
+  /** How long a claim holds: three send timeouts and a margin. */
+  Duration lease() {
     return config.timeout().multipliedBy(3).plusSeconds(5);
   }
 
   Future<Void> attempt(long id) {
-    return store.claim(id, lease()).compose(delivery -> delivery == null ? Future.succeededFuture() : send(delivery));
+    return store.claim(id, lease()).compose(delivery -> delivery == null ? Future.succeededFuture() : send(delivery, null));
   }
 
-  private Future<Void> send(Delivery d) {
+  /**
+   * Sends a delivery this node has claimed.
+   *
+   * @param known the recipient as routing just read it from the registry, or null to look it up
+   */
+  Future<Void> send(Delivery d, Recipient known) {
     String key = "send:" + d.sendKey();
     return shared.setIfAbsent(key, "sending", lease()).compose(mine -> {
       if (!mine) {
         // Sent already (the row missed it: a crash between send and update) or being sent elsewhere.
-        return shared.get(key).compose(v -> "sent".equals(v) ? store.sent(d.id()).compose(x -> store.settle(d.incidentIds())) : Future.succeededFuture());
+        return shared.get(key).compose(v -> "sent".equals(v) ? store.sentAndSettle(d.id(), d.incidentIds()) : Future.succeededFuture());
       }
-      return recipient(d).compose(recipient -> {
+      return (known != null ? Future.succeededFuture(known) : recipient(d)).compose(recipient -> {
         Channel channel = channels.get(d.channel());
         if (channel == null || recipient == null || !channel.reaches(recipient)) {
           return Future.failedFuture(DeliveryFailure.permanent(recipient == null
@@ -64,15 +70,14 @@ final class Deliverer {
         }
         return rateSlot(d, recipient).compose(v -> channel.send(NotificationJson.from(d.payload()), recipient));
       }).compose(v -> shared.set(key, "sent", SENT_KEY_TTL).otherwiseEmpty()
-              .compose(x -> store.sent(d.id())).compose(x -> store.settle(d.incidentIds())),
+              .compose(x -> store.sentAndSettle(d.id(), d.incidentIds())),
           e -> shared.delete(key).otherwiseEmpty().compose(x -> failed(d, e)));
     });
   }
 
   private Future<Recipient> recipient(Delivery d) {
     if (Routing.DEFAULT.equals(d.recipient())) {
-      return Future.succeededFuture(new Recipient(Routing.DEFAULT, blankToNull(config.defaultEmail()),
-          blankToNull(config.defaultTeamsWebhookUrl())));
+      return Future.succeededFuture(Routing.defaultRecipient(config));
     }
     return owners.contact(d.recipient()).map(c -> c == null ? null : new Recipient(c.name(), c.email(), c.teamsWebhookUrl()));
   }
@@ -108,9 +113,5 @@ final class Deliverer {
     LOG.info("Delivery {} ({} to {}) attempt {} failed, retrying in {}: {}", d.id(), d.channel(), d.recipient(), d.attempts(), wait, error);
     long waitMs = wait.toMillis();
     return store.retryAt(d.id(), error, wait).onSuccess(v -> vertx.setTimer(Math.max(1, waitMs), t -> attempt(d.id())));
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 }

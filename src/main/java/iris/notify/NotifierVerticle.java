@@ -70,15 +70,17 @@ public final class NotifierVerticle extends VerticleBase {
   private void handle(JsonObject message) {
     List<Long> ids = IncidentEvents.changes(message).stream().map(IncidentChange::id).toList();
     long groupId = message.getLong("group_id");
+    // The recipients' addresses as routing reads them now: the first attempt needs no second lookup.
+    Map<String, Recipient> recipients = new HashMap<>();
     store.enriched(ids)
-        .compose(pending -> route(groupId, pending))
-        .compose(store::create)
-        .onSuccess(created -> created.forEach(deliverer::attempt))
+        .compose(pending -> route(groupId, pending, recipients))
+        .compose(deliveries -> store.createAndClaim(deliveries, deliverer.lease()))
+        .onSuccess(claimed -> claimed.forEach(d -> deliverer.send(d, recipients.get(d.recipient()))))
         .onFailure(e -> LOG.warn("Notification of group {} failed (the sweeper retries): {}", groupId, e.getMessage()));
   }
 
   /** The deliveries for a group's incidents; suppressed, held and unowned incidents are settled here. */
-  private Future<List<NewDelivery>> route(long groupId, List<Pending> pending) {
+  private Future<List<NewDelivery>> route(long groupId, List<Pending> pending, Map<String, Recipient> recipients) {
     List<Pending> firing = pending.stream().filter(p -> "firing".equals(p.status())).toList();
     List<Pending> resolved = pending.stream().filter(p -> "resolved".equals(p.status())).toList();
     Future<List<Pending>> resolvedToTell = resolved.isEmpty() ? Future.succeededFuture(List.of())
@@ -106,9 +108,9 @@ public final class NotifierVerticle extends VerticleBase {
               + config.flakyHold().toMinutes() + " min"));
           continue;
         }
-        collect(p, owner, firingByTarget, unowned);
+        collect(p, owner, firingByTarget, unowned, recipients);
       }
-      toTell.forEach(p -> collect(p, ownership.get(p.id()), resolvedByTarget, unowned));
+      toTell.forEach(p -> collect(p, ownership.get(p.id()), resolvedByTarget, unowned, recipients));
       if (!unowned.isEmpty()) {
         settled.add(store.finish(unowned, "failed", "no recipient: nobody owns this alert and no default channel is configured"));
       }
@@ -133,12 +135,16 @@ public final class NotifierVerticle extends VerticleBase {
     return Future.all(checks).map(v -> reasons);
   }
 
-  private void collect(Pending p, Ownership owner, Map<Routing.Target, List<Pending>> byTarget, List<Long> unowned) {
+  private void collect(Pending p, Ownership owner, Map<Routing.Target, List<Pending>> byTarget, List<Long> unowned,
+      Map<String, Recipient> recipients) {
     List<Routing.Target> targets = Routing.targets(owner, p.severity(), config, channels.keySet());
     if (targets.isEmpty()) {
       unowned.add(p.id());
     }
-    targets.forEach(t -> byTarget.computeIfAbsent(t, k -> new ArrayList<>()).add(p));
+    targets.forEach(t -> {
+      byTarget.computeIfAbsent(t, k -> new ArrayList<>()).add(p);
+      Routing.recipient(owner, t.recipient(), config).ifPresent(r -> recipients.putIfAbsent(t.recipient(), r));
+    });
   }
 
   /** One lookup per distinct instance and service labels. */

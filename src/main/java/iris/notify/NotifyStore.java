@@ -96,6 +96,43 @@ public final class NotifyStore {
     });
   }
 
+  /**
+   * Inserts the deliveries and takes them for {@code lease} in the same statement, so the
+   * first attempt needs no separate claim. A send key that exists already is taken only when
+   * it is due and not leased (as {@link #claim} would); the deliveries returned are those taken.
+   */
+  public Future<List<Delivery>> createAndClaim(List<NewDelivery> deliveries, Duration lease) {
+    if (deliveries.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    // xmax = 0 marks a row this statement inserted: its payload is the one in hand. An older
+    // row's stored payload is what its earlier attempts sent, so it is the one sent again.
+    String sql = """
+        INSERT INTO deliveries AS d (group_id, incident_ids, kind, channel, recipient, send_key, payload, attempts, lease_until)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, 1, now() + $8::bigint * interval '1 millisecond')
+        ON CONFLICT (send_key) DO UPDATE SET attempts = d.attempts + 1, lease_until = EXCLUDED.lease_until
+          WHERE d.state = 'queued' AND d.next_attempt_at <= now() AND d.lease_until <= now()
+        RETURNING id, attempts, CASE WHEN xmax = 0 THEN NULL ELSE payload END AS stored_payload,
+          CASE WHEN xmax = 0 THEN NULL ELSE incident_ids END AS stored_incident_ids""";
+    List<Tuple> batch = deliveries.stream().map(d -> Tuple.of(d.groupId()).addArrayOfLong(d.incidentIds().toArray(Long[]::new))
+        .addString(d.kind()).addString(d.channel()).addString(d.recipient()).addString(d.sendKey()).addValue(d.payload())
+        .addLong(lease.toMillis())).toList();
+    return pool.preparedQuery(sql).executeBatch(batch).map(rows -> {
+      List<Delivery> claimed = new ArrayList<>();
+      int i = 0;
+      for (var r = rows; r != null; r = r.next(), i++) {
+        NewDelivery d = deliveries.get(i);
+        for (Row row : r) {
+          JsonObject payload = row.getValue("stored_payload") instanceof JsonObject stored ? stored : d.payload();
+          Long[] stored = row.getArrayOfLongs("stored_incident_ids");
+          claimed.add(new Delivery(row.getLong("id"), d.groupId(), stored == null ? d.incidentIds() : List.of(stored), d.kind(),
+              d.channel(), d.recipient(), d.sendKey(), payload, row.getInteger("attempts")));
+        }
+      }
+      return claimed;
+    });
+  }
+
   /** Takes a due delivery for {@code lease}; null when it is not due, already sent, or taken by another node. */
   public Future<Delivery> claim(long id, Duration lease) {
     String sql = """
@@ -112,9 +149,10 @@ public final class NotifyStore {
     });
   }
 
-  public Future<Void> sent(long id) {
-    return pool.preparedQuery("UPDATE deliveries SET state = 'sent', sent_at = now(), last_error = NULL WHERE id = $1")
-        .execute(Tuple.of(id)).mapEmpty();
+  /** Marks a delivery sent and settles its incidents ({@link #settle}) in one statement. */
+  public Future<Void> sentAndSettle(long id, List<Long> incidentIds) {
+    String sql = "WITH sent AS (UPDATE deliveries SET state = 'sent', sent_at = now(), last_error = NULL WHERE id = $1) " + SETTLE;
+    return pool.preparedQuery(sql).execute(Tuple.of(id).addArrayOfLong(incidentIds.toArray(Long[]::new))).mapEmpty();
   }
 
   public Future<Void> retryAt(long id, String error, Duration wait) {
@@ -133,15 +171,21 @@ public final class NotifyStore {
    * arrived, failed when every one failed for good.
    */
   public Future<Void> settle(List<Long> incidentIds) {
-    String sql = """
-        UPDATE incidents i SET pipeline_state = CASE WHEN d.sent THEN 'notified' ELSE 'failed' END,
-          pipeline_reason = CASE WHEN d.sent THEN NULL ELSE 'every delivery failed' END
-        FROM (SELECT o.id, bool_or(dl.state = 'sent') AS sent, bool_or(dl.state = 'queued') AS queued
-              FROM incidents o JOIN deliveries dl ON dl.incident_ids @> ARRAY[o.id] AND dl.kind = o.status
-              WHERE o.id = ANY($1) GROUP BY o.id) d
-        WHERE i.id = d.id AND i.pipeline_state = 'enriched' AND (d.sent OR NOT d.queued)""";
-    return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfLong(incidentIds.toArray(Long[]::new))).mapEmpty();
+    return pool.preparedQuery(SETTLE).execute(Tuple.of(NONE).addArrayOfLong(incidentIds.toArray(Long[]::new))).mapEmpty();
   }
+
+  // Settles the incidents $2; delivery $1 counts as sent (a statement cannot see its own CTE's
+  // update). The deliveries are found by overlap with $2, which always uses the GIN index: a
+  // join on "contains this incident" let the planner scan every delivery.
+  private static final String SETTLE = """
+      UPDATE incidents i SET pipeline_state = CASE WHEN d.sent THEN 'notified' ELSE 'failed' END,
+        pipeline_reason = CASE WHEN d.sent THEN NULL ELSE 'every delivery failed' END
+      FROM (SELECT o.id, bool_or(dl.state = 'sent' OR dl.id = $1) AS sent,
+                   bool_or(dl.state = 'queued' AND dl.id <> $1) AS queued
+            FROM deliveries dl JOIN incidents o ON o.id = ANY(dl.incident_ids) AND o.status = dl.kind
+            WHERE dl.incident_ids && $2 AND o.id = ANY($2) GROUP BY o.id) d
+      WHERE i.id = d.id AND i.pipeline_state = 'enriched' AND (d.sent OR NOT d.queued)""";
+  private static final long NONE = 0; // no delivery has id 0
 
   /** Deliveries due now and not leased, oldest first. */
   public Future<List<Long>> due(int limit) {
