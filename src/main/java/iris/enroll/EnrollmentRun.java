@@ -115,14 +115,13 @@ final class EnrollmentRun {
           }
         });
       }
+      // No reload after a removal: file_sd drops a deleted file's targets by itself, and a reload
+      // right after the deletion leaves them active (prometheus/prometheus#9211).
       steps.step("remove targets", 70, () -> {
         StringBuilder done = new StringBuilder();
         for (PrometheusInstance instance : deps.config().prometheus()) {
           if (TargetFiles.remove(instance.targetsDir(), hostId)) {
             done.append("removed ").append(TargetFiles.fileFor(instance.targetsDir(), hostId)).append('\n');
-            if (instance.reload() && instance.hasApi()) {
-              Await.result(deps.registration().reload(instance), DB_TIMEOUT);
-            }
           }
         }
         return done.length() == 0 ? "no target file was left" : done.toString();

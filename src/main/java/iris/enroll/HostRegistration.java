@@ -67,10 +67,6 @@ final class HostRegistration {
     return done;
   }
 
-  io.vertx.core.Future<Void> reload(PrometheusInstance instance) {
-    return prometheus.reload(instance);
-  }
-
   /** Polls {@code /api/v1/targets} until every target of the host is up, or says which is not and why. */
   String verify(PrometheusInstance instance, long hostId, int expected, Duration deadline) throws StepFailure {
     Instant end = clock.instant().plus(deadline);

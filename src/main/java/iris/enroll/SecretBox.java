@@ -6,8 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -42,17 +40,21 @@ public final class SecretBox {
       }
       byte[] fresh = new byte[32];
       RANDOM.nextBytes(fresh);
-      Files.createDirectories(keyFile.toAbsolutePath().getParent());
+      Path directory = keyFile.toAbsolutePath().getParent();
+      Files.createDirectories(directory);
+      // Written whole under a temporary name, then linked into place (which fails if the key
+      // exists): the verticles of a node open the box at the same time, and none may read a
+      // key file another has created but not yet written.
+      // createTempFile makes it readable by its owner alone (on POSIX file systems).
+      Path temp = Files.createTempFile(directory, ".enrollment-key", ".tmp");
       try {
-        Files.writeString(keyFile, Base64.getEncoder().encodeToString(fresh) + "\n", StandardOpenOption.CREATE_NEW);
+        Files.writeString(temp, Base64.getEncoder().encodeToString(fresh) + "\n");
+        Files.createLink(keyFile, temp);
       } catch (java.nio.file.FileAlreadyExistsException raced) {
         // Another component of this node created it a moment ago: use that one.
         return new SecretBox(decode(Files.readString(keyFile).strip(), keyFile.toString()));
-      }
-      try {
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // Not a POSIX file system: the directory's own protection applies.
+      } finally {
+        Files.deleteIfExists(temp);
       }
       return new SecretBox(fresh);
     } catch (IOException e) {

@@ -28,4 +28,32 @@ class SecretBoxTest {
     SecretBox other = SecretBox.open("", dir.resolve("other.key"));
     assertThrows(GeneralSecurityException.class, () -> other.unseal(sealed));
   }
+
+  @Test
+  void componentsOpeningTheBoxAtOnceShareOneKey() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      Path keyFile = dir.resolve("race-" + round + ".key");
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<SecretBox>> boxes = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          boxes.add(pool.submit(() -> {
+            go.await();
+            return SecretBox.open("", keyFile);
+          }));
+        }
+        go.countDown();
+        byte[] sealed = boxes.get(0).get().seal("secret");
+        for (java.util.concurrent.Future<SecretBox> box : boxes) {
+          assertEquals("secret", box.get().unseal(sealed));
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.filter(f -> f.getFileName().toString().endsWith(".tmp")).count(), "no temporary file is left");
+    }
+  }
 }
