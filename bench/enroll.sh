@@ -18,7 +18,8 @@
 # Env: HOSTS (default 200), CONCURRENCY (the batch's bound and IRIS_ENROLL_CONCURRENCY, default
 #      20), COMMAND_DELAY_MS (added to every script and SFTP open, default 150), INSTALL_DELAY_MS
 #      (added to the install step, default 3000), TIMEOUT (seconds for the batch, default 600),
-#      POLL_MS (batch status polls, default 500), IRIS_JAR (default target/iris.jar), JAVA_OPTS
+#      POLL_MS (batch status polls, default 500), FAIL_HOSTS (make the install step of that many
+#      hosts fail, to see the benchmark fail; default 0), IRIS_JAR (default target/iris.jar), JAVA_OPTS
 #      (Iris's JVM flags, default -Xmx512m), HOSTS_JAVA_OPTS (the hosts' JVM, default -Xmx512m),
 #      KEEP_TMP=1 (keep logs, data and the batch file for a post-mortem).
 # Diagnostics go to stderr (with the time each step took, from the database, when psql is
@@ -36,6 +37,7 @@ COMMAND_DELAY_MS=${COMMAND_DELAY_MS:-150}
 INSTALL_DELAY_MS=${INSTALL_DELAY_MS:-3000}
 TIMEOUT=${TIMEOUT:-600}
 POLL_MS=${POLL_MS:-500}
+FAIL_HOSTS=${FAIL_HOSTS:-0}
 CLASSPATH_FILE=target/bench-test.classpath
 API_KEY=bench-admin-key
 
@@ -45,7 +47,7 @@ die() { log "$*"; exit 1; }
 # --- prerequisites -------------------------------------------------------------------
 command -v python3 >/dev/null || die "python3 is required"
 command -v java >/dev/null || die "java (17 or later) is required"
-for knob in HOSTS CONCURRENCY COMMAND_DELAY_MS INSTALL_DELAY_MS TIMEOUT POLL_MS; do
+for knob in HOSTS CONCURRENCY COMMAND_DELAY_MS INSTALL_DELAY_MS TIMEOUT POLL_MS FAIL_HOSTS; do
   [[ ${!knob} =~ ^[0-9]+$ ]] || die "$knob must be a whole number, not '${!knob}'"
 done
 for knob in HOSTS CONCURRENCY TIMEOUT POLL_MS; do
@@ -102,7 +104,7 @@ log "starting $HOSTS simulated hosts: ${COMMAND_DELAY_MS} ms per script and SFTP
 # shellcheck disable=SC2086 # HOSTS_JAVA_OPTS is a list of flags
 java ${HOSTS_JAVA_OPTS:--Xmx512m} -cp "target/test-classes:target/classes:$(cat "$CLASSPATH_FILE")" iris.bench.SimulatedHosts \
   --hosts "$HOSTS" --batch-out "$tmp/batch.json" --command-delay-ms "$COMMAND_DELAY_MS" \
-  --install-delay-ms "$INSTALL_DELAY_MS" >"$tmp/hosts.out" 2>"$tmp/hosts.log" &
+  --install-delay-ms "$INSTALL_DELAY_MS" --failing "$FAIL_HOSTS" >"$tmp/hosts.out" 2>"$tmp/hosts.log" &
 hosts_pid=$!
 deadline=$((SECONDS + 120))
 until grep -q '^ready ' "$tmp/hosts.out" 2>/dev/null; do

@@ -37,7 +37,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * until it is stopped. {@code GET <stats-url>} answers with what the hosts received:
  * scripts and SFTP uploads, in total and per step. The mix cycles through Debian 12,
  * Ubuntu 24.04, RHEL 9, Rocky 9 and SLES 15; some hosts run nginx, PostgreSQL or MySQL, and a
- * third log in as a user with sudo instead of root.
+ * third log in as a user with sudo instead of root. {@code --failing N} makes the install step
+ * of the first N hosts fail, to check that the benchmark reports failed hosts.
  */
 public final class SimulatedHosts {
   private static final LinuxDistro[] DISTROS = {
@@ -53,6 +54,7 @@ public final class SimulatedHosts {
     long commandDelayMs = 150;
     long installDelayMs = 3_000;
     String environment = "production";
+    int failing = 0;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -61,13 +63,14 @@ public final class SimulatedHosts {
         case "--command-delay-ms" -> commandDelayMs = Long.parseLong(value);
         case "--install-delay-ms" -> installDelayMs = Long.parseLong(value);
         case "--environment" -> environment = value;
+        case "--failing" -> failing = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
       i++;
     }
     if (batchOut == null || count < 1) {
       throw new IllegalArgumentException("usage: SimulatedHosts --hosts N --batch-out FILE"
-          + " [--command-delay-ms MS] [--install-delay-ms MS] [--environment NAME]");
+          + " [--command-delay-ms MS] [--install-delay-ms MS] [--environment NAME] [--failing N]");
     }
 
     SshTestKeys.ClientKey key = SshTestKeys.generate(SshTestKeys.Type.ED25519);
@@ -90,6 +93,9 @@ public final class SimulatedHosts {
           .stepDelay("install", Duration.ofMillis(installDelayMs));
       if (i % 3 == 2) {
         builder.notRoot(true);
+      }
+      if (i < failing) {
+        builder.failStep("install", 100, "E: Unable to locate package alloy");
       }
       FakeLinuxHost host = builder.start();
       hosts.add(host);
