@@ -13,7 +13,13 @@ public record Host(String hostname, String address, String os, String environmen
                    List<String> services, List<String> maintainers, boolean notifyEnabled) {
   static final Set<String> FIELDS = Set.of("hostname", "address", "os", "environment", "labels", "services", "maintainers", "notify");
 
+  /** What enrollment records about a host: shown, never written through the registry (a PUT may carry them back). */
+  static final Set<String> SET_BY_ENROLLMENT = Set.of("os_version", "arch", "enrolled_at", "prometheus", "alloy_version");
+
   static Host from(JsonObject body) {
+    JsonObject writable = body.copy();
+    SET_BY_ENROLLMENT.forEach(writable::remove);
+    body = writable;
     Json.onlyFields(body, FIELDS);
     List<String> services = Registry.strings(body, "services", 50);
     List<String> maintainers = Registry.strings(body, "maintainers", 50);
