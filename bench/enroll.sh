@@ -79,25 +79,10 @@ tmp=$(mktemp -d /tmp/iris-bench.XXXXXX)
 iris_pid="" helper_pid="" hosts_pid=""
 
 . "$BENCH_DIR/lib.sh"
-# Our own cleanup instead of the shared one: Iris, the simulated hosts and the driver.
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  set +e # clean up as much as possible, whatever fails
-  stop "$helper_pid" 5
-  stop_iris
-  stop "$hosts_pid" 30 # its shutdown hook stops 200 SSH servers and deletes their temp dirs
-  if [ "$rc" -eq 130 ] || [ "$rc" -eq 143 ]; then
-    log "interrupted"
-  elif [ "$rc" -ne 0 ]; then
-    for f in "$tmp"/iris.log "$tmp"/hosts.log; do
-      [ -s "$f" ] && { log "last lines of $f:"; tail -n 30 "$f" >&2; }
-    done
-  fi
-  rm -f "$tmp/iris.jar" # a copy of the jar under test; nothing to inspect in it
-  if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $tmp"; else rm -rf "$tmp"; fi
-  exit "$rc"
-}
+# The shared cleanup, plus the simulated hosts: their shutdown hook stops 200 SSH servers
+# and deletes their temp dirs.
+stop_others() { stop "$hosts_pid" 30; }
+extra_logs="$tmp/hosts.log"
 
 # --- the simulated hosts ----------------------------------------------------------------
 log "starting $HOSTS simulated hosts: ${COMMAND_DELAY_MS} ms per script and SFTP open, install +${INSTALL_DELAY_MS} ms"

@@ -34,18 +34,21 @@ stop_iris() {
   done
 }
 
-# The EXIT trap of a benchmark that runs Iris and one helper process.
+# The EXIT trap of a benchmark that runs Iris and one helper process. A benchmark with more
+# processes defines stop_others, and lists more logs to show on failure in extra_logs.
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   set +e # clean up as much as possible, whatever fails
   stop "$helper_pid" 5
   stop_iris
+  if declare -F stop_others >/dev/null; then stop_others; fi
   if [ "$rc" -eq 130 ] || [ "$rc" -eq 143 ]; then
     log "interrupted"
-  elif [ "$rc" -ne 0 ] && [ -s "$tmp/iris.log" ]; then
-    log "last lines of $tmp/iris.log:"
-    tail -n 30 "$tmp/iris.log" >&2
+  elif [ "$rc" -ne 0 ]; then
+    for f in "$tmp/iris.log" ${extra_logs:-}; do
+      [ -s "$f" ] && { log "last lines of $f:"; tail -n 30 "$f" >&2; }
+    done
   fi
   rm -f "$tmp/iris.jar" # a copy of the jar under test; nothing to inspect in it
   if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $tmp"; else rm -rf "$tmp"; fi

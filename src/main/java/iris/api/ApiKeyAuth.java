@@ -68,6 +68,12 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
   }
 
   /** A handler that lets the request through only when its key has {@code scope}. */
+  /** The name of the API key that made the request (who set a tag, submitted a job), for the record. */
+  public static String principalName(RoutingContext ctx) {
+    ApiKeyStore.ApiKey key = ctx.get(PRINCIPAL);
+    return key == null ? "unknown" : key.name();
+  }
+
   public static Handler<RoutingContext> require(Scope scope) {
     return ctx -> {
       ApiKeyStore.ApiKey key = ctx.get(PRINCIPAL);

@@ -7,7 +7,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import iris.IrisConfig;
 import iris.api.ApiKeyAuth;
-import iris.api.ApiKeyStore;
 import iris.api.HttpProblem;
 import iris.api.Json;
 import iris.api.Scope;
@@ -105,7 +104,7 @@ public final class AlloyTemplateRoutes {
     } catch (AlloyTemplates.TemplateProblem e) {
       throw HttpProblem.badRequest("body", e.getMessage());
     }
-    store.save(name, text, principal(ctx)).onSuccess(saved -> Json.ok(ctx, saved.toJson())).onFailure(ctx::fail);
+    store.save(name, text, ApiKeyAuth.principalName(ctx)).onSuccess(saved -> Json.ok(ctx, saved.toJson())).onFailure(ctx::fail);
   }
 
   /**
@@ -187,8 +186,4 @@ public final class AlloyTemplateRoutes {
     return name;
   }
 
-  private static String principal(RoutingContext ctx) {
-    ApiKeyStore.ApiKey key = ctx.get(ApiKeyAuth.PRINCIPAL);
-    return key == null ? "unknown" : key.name();
-  }
 }

@@ -11,7 +11,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import iris.EventAddress;
 import iris.api.ApiKeyAuth;
-import iris.api.ApiKeyStore;
 import iris.api.HttpProblem;
 import iris.api.Json;
 import iris.api.Scope;
@@ -66,7 +65,7 @@ public final class EnrollmentRoutes {
   private void enroll(RoutingContext ctx) {
     EnrollmentRequest request = EnrollmentRequest.parse(Json.body(ctx), "");
     validateNames(List.of(request), false)
-        .compose(v -> store.create(List.of(newJob(request)), principal(ctx)))
+        .compose(v -> store.create(List.of(newJob(request)), ApiKeyAuth.principalName(ctx)))
         .onSuccess(ids -> {
           announce(ids);
           long id = ids.get(0);
@@ -183,7 +182,7 @@ public final class EnrollmentRoutes {
     }
     int bound = concurrency;
     validateNames(requests, true)
-        .compose(v -> store.createBatch(strategy, bound, principal(ctx), requests.stream().map(this::newJob).toList()))
+        .compose(v -> store.createBatch(strategy, bound, ApiKeyAuth.principalName(ctx), requests.stream().map(this::newJob).toList()))
         .onSuccess(batchId -> {
           bus.publish(EventAddress.ENROLL_JOB.address(), new JsonObject().put("batch_id", batchId));
           Json.send(ctx, 202, new JsonObject().put("id", batchId).put("strategy", strategy).put("concurrency", bound)
@@ -262,7 +261,7 @@ public final class EnrollmentRoutes {
   private void retry(RoutingContext ctx) {
     long id = Json.pathId(ctx, "id");
     store.findBatch(id).compose(batch -> batch == null ? Future.failedFuture(HttpProblem.notFound("batch " + id))
-            : store.retryFailed(id, principal(ctx)))
+            : store.retryFailed(id, ApiKeyAuth.principalName(ctx)))
         .onSuccess(ids -> {
           announce(ids);
           Json.send(ctx, 202, new JsonObject().put("id", id).put("retried", ids.size()).put("jobs", new JsonArray(new ArrayList<>(ids)))
@@ -299,7 +298,7 @@ public final class EnrollmentRoutes {
       }
       JsonObject request = new JsonObject().put("host_id", id).put("hostname", host.getString("hostname"))
           .put("stop_agent", "true".equals(stop));
-      store.create(List.of(new NewJob("unenroll", "host-" + id, "auto", request, null, id)), principal(ctx))
+      store.create(List.of(new NewJob("unenroll", "host-" + id, "auto", request, null, id)), ApiKeyAuth.principalName(ctx))
           .onSuccess(ids -> {
             announce(ids);
             Json.send(ctx, 202, new JsonObject().put("id", ids.get(0)).put("kind", "unenroll").put("state", "queued")
@@ -314,8 +313,4 @@ public final class EnrollmentRoutes {
     }
   }
 
-  private static String principal(RoutingContext ctx) {
-    ApiKeyStore.ApiKey key = ctx.get(ApiKeyAuth.PRINCIPAL);
-    return key == null ? "unknown" : key.name();
-  }
 }

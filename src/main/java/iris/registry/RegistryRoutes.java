@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import iris.api.ApiKeyAuth;
-import iris.api.ApiKeyStore;
 import iris.api.HttpProblem;
 import iris.api.Json;
 import iris.api.Scope;
@@ -92,7 +91,7 @@ public final class RegistryRoutes {
   private void addTag(RoutingContext ctx) {
     long hostId = Json.pathId(ctx, "id");
     HostTag tag = HostTag.from(Json.body(ctx), OffsetDateTime.now(clock));
-    tags.add(hostId, tag, principal(ctx)).onSuccess(added -> {
+    tags.add(hostId, tag, ApiKeyAuth.principalName(ctx)).onSuccess(added -> {
       if (added == null) {
         ctx.fail(HttpProblem.notFound("host " + hostId));
       } else {
@@ -114,7 +113,7 @@ public final class RegistryRoutes {
   private void removeTag(RoutingContext ctx) {
     long hostId = Json.pathId(ctx, "id");
     long tagId = Json.pathId(ctx, "tag");
-    tags.remove(hostId, tagId, principal(ctx)).onSuccess(removed -> {
+    tags.remove(hostId, tagId, ApiKeyAuth.principalName(ctx)).onSuccess(removed -> {
       if (removed) {
         ctx.response().setStatusCode(204).end();
       } else {
@@ -124,10 +123,6 @@ public final class RegistryRoutes {
   }
 
   /** Who is acting: the name of the API key, recorded with tags. */
-  private static String principal(RoutingContext ctx) {
-    ApiKeyStore.ApiKey key = ctx.get(ApiKeyAuth.PRINCIPAL);
-    return key == null ? "unknown" : key.name();
-  }
 
   private static void respond(RoutingContext ctx, JsonObject found, String what) {
     if (found == null) {
