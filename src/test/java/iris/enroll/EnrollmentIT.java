@@ -129,7 +129,7 @@ class EnrollmentIT {
   @Test
   void debianHostWithNginxAndPostgresqlBecomesATarget() throws Exception {
     FakeLinuxHost debian = host(FakeLinuxHost.builder(LinuxDistro.DEBIAN12).services(HostService.NGINX, HostService.POSTGRESQL)
-        .notRoot(true));
+        .notRoot(true).firewall("ufw active"));
     JsonObject job = awaitJob(iris, submit(request(debian).put("hostname", "web-01").put("services", new JsonArray().add("shop"))
         .put("maintainers", new JsonArray().add("alice")).put("labels", new JsonObject().put("team", "web"))));
 
@@ -151,6 +151,7 @@ class EnrollmentIT {
     assertTrue(configure.contains("alloy fmt"), configure);
     assertTrue(configure.contains("cat > /etc/default/alloy"), configure);
     assertTrue(configure.contains("CUSTOM_ARGS=\"--server.http.listen-addr=0.0.0.0:12345\""), configure);
+    assertTrue(debian.lastScript("firewall").contains("ufw allow 12345/tcp"), debian.lastScript("firewall"));
 
     long hostId = job.getLong("host_id");
     JsonArray file = new JsonArray(Files.readString(targets.resolve("iris-host-" + hostId + ".json")));
