@@ -201,6 +201,10 @@ public record IrisConfig(
       throw new ConfigException("enroll.alloy.source (IRIS_ENROLL_ALLOY_SOURCE): must be one of " + Alloy.SOURCES + ", got '" + alloySource + "'");
     }
     String mirror = httpUrl(source, "enroll.alloy.mirror_url", "IRIS_ENROLL_ALLOY_MIRROR_URL");
+    if (!mirror.matches("[A-Za-z0-9:/._~%@+=,\\-]*")) {
+      // It is written into the hosts' shell scripts: no quotes, spaces or shell characters.
+      throw new ConfigException("enroll.alloy.mirror_url (IRIS_ENROLL_ALLOY_MIRROR_URL): letters, digits and : / . _ ~ % @ + = , - only");
+    }
     if (alloySource.equals("mirror") && mirror.isEmpty()) {
       throw new ConfigException("enroll.alloy.mirror_url (IRIS_ENROLL_ALLOY_MIRROR_URL): required when enroll.alloy.source is mirror");
     }

@@ -57,11 +57,21 @@ final class LinuxDetection {
     if (arch.isEmpty()) {
       throw new StepFailure("uname -m printed nothing: cannot tell the architecture");
     }
-    String hostname = sections.getOrDefault("hostname", "").strip();
-    return new HostFacts(hostname.isEmpty() ? fallbackHostname : hostname.lines().findFirst().orElse(fallbackHostname), family, id,
+    return new HostFacts(reportedHostname(sections.getOrDefault("hostname", ""), fallbackHostname), family, id,
         name, release.getOrDefault("VERSION_ID", ""), arch,
         services(sections.getOrDefault("units", ""), sections.getOrDefault("ports", "")),
         firewall(sections.getOrDefault("firewall", "none")));
+  }
+
+  private static final Pattern SAFE_HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.\\-_]{0,252}");
+
+  /**
+   * The name the host gives itself, when it is a plain host name: it goes into labels and the
+   * rendered config, so anything else (empty, quotes, spaces) falls back to the address.
+   */
+  static String reportedHostname(String reported, String fallback) {
+    String first = reported.strip().lines().findFirst().orElse("").strip();
+    return SAFE_HOSTNAME.matcher(first).matches() ? first : fallback;
   }
 
   static Map<String, String> osRelease(String text) {

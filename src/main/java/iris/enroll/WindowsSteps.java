@@ -101,8 +101,7 @@ final class WindowsSteps implements HostSteps {
     if (caption.isEmpty()) {
       throw new StepFailure("Win32_OperatingSystem gave no caption: is this Windows?", result.excerpt());
     }
-    String hostname = sections.getOrDefault("hostname", "").strip();
-    return new HostFacts(hostname.isEmpty() ? fallbackHostname : hostname, OsFamily.WINDOWS, "windows", caption,
+    return new HostFacts(LinuxDetection.reportedHostname(sections.getOrDefault("hostname", ""), fallbackHostname), OsFamily.WINDOWS, "windows", caption,
         sections.getOrDefault("version", "").strip(), sections.getOrDefault("arch", "AMD64").strip(),
         services(sections.getOrDefault("services", "")), "windows");
   }

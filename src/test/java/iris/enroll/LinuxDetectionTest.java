@@ -97,4 +97,11 @@ class LinuxDetectionTest {
         """;
     assertEquals(List.of(3306), LinuxDetection.listeningPorts(netstat));
   }
+
+  @Test
+  void aHostnameThatIsNotPlainFallsBackToTheAddress() {
+    assertEquals("web-01.example.internal", LinuxDetection.reportedHostname("web-01.example.internal\n", "10.0.0.1"));
+    assertEquals("10.0.0.1", LinuxDetection.reportedHostname("evil\" } exporter {", "10.0.0.1"));
+    assertEquals("10.0.0.1", LinuxDetection.reportedHostname("", "10.0.0.1"));
+  }
 }
