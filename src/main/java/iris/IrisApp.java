@@ -67,6 +67,7 @@ public final class IrisApp implements AutoCloseable {
 
   /** Blocking: returns once every verticle of the configured roles is deployed. */
   public static IrisApp start(IrisConfig config) throws Exception {
+    config.validated();
     LOG.info("Starting Iris: {}", config);
     EmbeddedDatabase embedded = null;
     String dbUrl = config.db().url();

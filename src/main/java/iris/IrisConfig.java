@@ -116,11 +116,11 @@ public record IrisConfig(
   }
 
   /** Enrollment; {@code secretKey} seals credentials at rest and never appears in {@link #toString()}. */
-  public record Enroll(int concurrency, Path knownHosts, String secretKey, Duration connectTimeout, Duration stepTimeout,
+  public record Enroll(int concurrency, Path knownHosts, Path keysDir, String secretKey, Duration connectTimeout, Duration stepTimeout,
                        int maxAttempts, int minFreeMb, Alloy alloy, WinRm winrm) {
     @Override
     public String toString() {
-      return "Enroll[concurrency=" + concurrency + ", knownHosts=" + knownHosts + ", secretKey="
+      return "Enroll[concurrency=" + concurrency + ", knownHosts=" + knownHosts + ", keysDir=" + keysDir + ", secretKey="
           + (secretKey.isEmpty() ? "generated" : "***") + ", connectTimeout=" + connectTimeout + ", stepTimeout=" + stepTimeout
           + ", maxAttempts=" + maxAttempts + ", minFreeMb=" + minFreeMb + ", " + alloy + ", " + winrm + "]";
     }
@@ -216,13 +216,20 @@ public record IrisConfig(
     if (!List.of("ntlm", "basic", "kerberos").contains(winrmAuth)) {
       throw new ConfigException("enroll.winrm.auth (IRIS_ENROLL_WINRM_AUTH): must be ntlm, basic or kerberos");
     }
+    String packageName = nonBlank(source, "enroll.alloy.package_name", "alloy-{version}-1.{arch}.{format}");
+    String installer = nonBlank(source, "enroll.alloy.windows_installer", "alloy-installer-windows-amd64.exe");
+    for (String[] name : new String[][] {{"enroll.alloy.package_name", packageName}, {"enroll.alloy.windows_installer", installer}}) {
+      if (!name[1].matches("[A-Za-z0-9._{}+~-]+")) {
+        throw new ConfigException(name[0] + " (" + ConfigSource.envName(name[0]) + "): a file name (letters, digits, . _ - + ~ and {placeholders})");
+      }
+    }
     Alloy alloy = new Alloy(version, alloySource, mirror, Path.of(nonBlank(source, "enroll.alloy.artifact_dir", dataDir.resolve("artifacts").toString())),
-        nonBlank(source, "enroll.alloy.package_name", "alloy-{version}-1.{arch}.{format}"),
-        nonBlank(source, "enroll.alloy.windows_installer", "alloy-installer-windows-amd64.exe"),
+        packageName, installer,
         source.integer("enroll.alloy.port", 1, 65535),
         Duration.ofSeconds(source.integer("enroll.alloy.ready_timeout_seconds", 1, 3600)));
     return new Enroll(source.integer("enroll.concurrency", 1, 256),
         Path.of(nonBlank(source, "enroll.known_hosts", dataDir.resolve("known_hosts").toString())),
+        Path.of(nonBlank(source, "enroll.keys_dir", dataDir.resolve("keys").toString())).toAbsolutePath().normalize(),
         source.string("enroll.secret_key").strip(),
         Duration.ofSeconds(source.integer("enroll.connect_timeout_seconds", 1, 600)),
         Duration.ofSeconds(source.integer("enroll.step_timeout_seconds", 5, 7200)),
@@ -267,6 +274,15 @@ public record IrisConfig(
   public IrisConfig withRoles(Set<Role> newRoles) {
     return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
         templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout);
+  }
+
+  /** Settings that only go wrong together; checked once the command line is applied. */
+  public IrisConfig validated() {
+    if (cluster.enabled && enroll.secretKey().isEmpty()) {
+      throw new ConfigException("enroll.secret_key (IRIS_ENROLL_SECRET_KEY): required in a cluster, the same on every node"
+          + " (a key generated per node could not open credentials sealed by another): openssl rand -base64 32");
+    }
+    return this;
   }
 
   public IrisConfig withClusterEnabled() {

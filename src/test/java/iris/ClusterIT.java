@@ -23,7 +23,8 @@ class ClusterIT {
     int portA = Ports.free();
     int portB = Ports.free();
     String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-    Map<String, String> common = Map.of("IRIS_DB_URL", db, "IRIS_CLUSTER_ENABLED", "on", "IRIS_CLUSTER_MEMBERS", members);
+    Map<String, String> common = Map.of("IRIS_DB_URL", db, "IRIS_CLUSTER_ENABLED", "on", "IRIS_CLUSTER_MEMBERS", members,
+        "IRIS_ENROLL_SECRET_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
     try (TestIris api = TestIris.start(merge(common, Map.of("IRIS_CLUSTER_PORT", Integer.toString(portA), "IRIS_ROLES", "ingest")));
          TestIris worker = TestIris.start(merge(common, Map.of("IRIS_CLUSTER_PORT", Integer.toString(portB), "IRIS_ROLES", "enrich,schedule")))) {
       assertEquals(200, api.webhook(Payloads.webhook("g-cluster",

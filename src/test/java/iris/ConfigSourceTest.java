@@ -89,6 +89,9 @@ class ConfigSourceTest {
     ConfigException json = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
         Map.of("IRIS_PROMETHEUS_INSTANCES", "[{\"name\":\"a\"},{\"name\":\"a\"}]"))));
     assertTrue(json.getMessage().contains("'a' is used twice"), json.getMessage());
+    ConfigException cluster = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_CLUSTER_ENABLED", "on"))).validated());
+    assertTrue(cluster.getMessage().startsWith("enroll.secret_key (IRIS_ENROLL_SECRET_KEY): required in a cluster"), cluster.getMessage());
     ConfigException mirror = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
         Map.of("IRIS_ENROLL_ALLOY_SOURCE", "mirror"))));
     assertTrue(mirror.getMessage().startsWith("enroll.alloy.mirror_url (IRIS_ENROLL_ALLOY_MIRROR_URL)"), mirror.getMessage());

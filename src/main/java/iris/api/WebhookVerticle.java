@@ -69,9 +69,9 @@ public final class WebhookVerticle extends VerticleBase {
     HostStore hosts = new HostStore(components.pool());
     new EnrollmentRoutes(new EnrollmentStore(components.pool()), hosts,
         SecretBox.open(config.enroll().secretKey(), config.dataDir().resolve("enrollment.key")), config.prometheus(),
-        vertx.eventBus(), vertx.fileSystem()).addRoutes(router);
+        config.enroll(), vertx.eventBus(), vertx.fileSystem()).addRoutes(router);
     AlloyTemplateStore alloyTemplates = new AlloyTemplateStore(components.pool());
-    new AlloyTemplateRoutes(new AlloyTemplates(new Templates(config.templatesDir()), alloyTemplates), alloyTemplates, config)
+    new AlloyTemplateRoutes(vertx, new AlloyTemplates(new Templates(config.templatesDir()), alloyTemplates), alloyTemplates, config)
         .addRoutes(router);
     new RegistryRoutes(new MaintainerStore(components.pool()), new ServiceStore(components.pool()),
         hosts, new HostTagStore(components.pool()), components.clock()).addRoutes(router);

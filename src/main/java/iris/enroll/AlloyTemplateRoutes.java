@@ -27,8 +27,10 @@ public final class AlloyTemplateRoutes {
   private final AlloyTemplates templates;
   private final AlloyTemplateStore store;
   private final IrisConfig config;
+  private final io.vertx.core.Vertx vertx;
 
-  public AlloyTemplateRoutes(AlloyTemplates templates, AlloyTemplateStore store, IrisConfig config) {
+  public AlloyTemplateRoutes(io.vertx.core.Vertx vertx, AlloyTemplates templates, AlloyTemplateStore store, IrisConfig config) {
+    this.vertx = vertx;
     this.templates = templates;
     this.store = store;
     this.config = config;
@@ -99,12 +101,10 @@ public final class AlloyTemplateRoutes {
     JsonObject body = Json.body(ctx);
     Json.onlyFields(body, java.util.Set.of("body"));
     String text = Json.requiredString(body, "body", MAX_BODY);
-    try {
-      templates.renderOne(name, text, model(sampleFacts(name), sampleRequest()));
-    } catch (AlloyTemplates.TemplateProblem e) {
-      throw HttpProblem.badRequest("body", e.getMessage());
-    }
-    store.save(name, text, ApiKeyAuth.principalName(ctx)).onSuccess(saved -> Json.ok(ctx, saved.toJson())).onFailure(ctx::fail);
+    String by = ApiKeyAuth.principalName(ctx);
+    offLoop(() -> templates.renderOne(name, text, model(sampleFacts(name), sampleRequest())))
+        .compose(rendered -> store.save(name, text, by))
+        .onSuccess(saved -> Json.ok(ctx, saved.toJson())).onFailure(ctx::fail);
   }
 
   /**
@@ -127,17 +127,29 @@ public final class AlloyTemplateRoutes {
       if (draft != null) {
         sources.put(name, draft);
       }
-      try {
-        AlloyConfig rendered = templates.render(sources, model(facts, request));
+      return offLoop(() -> templates.render(sources, model(facts, request))).map(rendered -> {
         JsonArray exporters = new JsonArray();
         rendered.exporters().forEach(e -> exporters.add(new JsonObject().put("service_type", e.serviceType())
             .put("component", e.componentId()).put("metrics_path", e.metricsPath())));
-        return Future.succeededFuture(new JsonObject().put("name", name).put("templates", new JsonArray(new ArrayList<>(sources.keySet())))
-            .put("config", rendered.text()).put("exporters", exporters));
-      } catch (AlloyTemplates.TemplateProblem e) {
-        return Future.failedFuture(HttpProblem.badRequest("body", e.getMessage()));
-      }
+        return new JsonObject().put("name", name).put("templates", new JsonArray(new ArrayList<>(sources.keySet())))
+            .put("config", rendered.text()).put("exporters", exporters);
+      });
     }).onSuccess(result -> Json.ok(ctx, result)).onFailure(ctx::fail);
+  }
+
+  /** A rendering the API asked for: an operator's template may loop for long, so never on the event loop. */
+  private <T> Future<T> offLoop(Rendering<T> rendering) {
+    return vertx.executeBlocking(() -> {
+      try {
+        return rendering.render();
+      } catch (AlloyTemplates.TemplateProblem e) {
+        throw HttpProblem.badRequest("body", e.getMessage());
+      }
+    }, false);
+  }
+
+  private interface Rendering<T> {
+    T render() throws AlloyTemplates.TemplateProblem;
   }
 
   private Map<String, Object> model(HostFacts facts, JsonObject request) {

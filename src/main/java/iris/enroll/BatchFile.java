@@ -155,9 +155,9 @@ final class BatchFile {
   static String template(String format) {
     return switch (format) {
       case "csv" -> String.join(",", CSV_COLUMNS) + "\n"
-          + "10.0.10.21,22,linux,deploy,,/etc/iris/keys/deploy_ed25519,,,SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8,false,"
+          + "10.0.10.21,22,linux,deploy,,deploy_ed25519,,,SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8,false,"
           + "web-01.example.internal,production,shop;payments,alice,team=web;rack=r12,,\n"
-          + "10.0.10.22,22,linux,deploy,,/etc/iris/keys/deploy_ed25519,,,,true,db-01.example.internal,production,payments,bob,team=db,,mirror\n"
+          + "10.0.10.22,22,linux,deploy,,deploy_ed25519,,,,true,db-01.example.internal,production,payments,bob,team=db,,mirror\n"
           + "10.0.20.5,5985,windows,Administrator,CHANGE-ME,,,,,,win-app-01,staging,,alice,,,\n";
       case "json" -> new JsonObject().put("strategy", "concurrent").put("concurrency", 10).put("hosts", exampleRows()).encodePrettily() + "\n";
       case "yaml" -> yaml();
@@ -168,7 +168,7 @@ final class BatchFile {
   private static JsonArray exampleRows() {
     return new JsonArray()
         .add(new JsonObject().put("address", "10.0.10.21").put("port", 22).put("os", "linux").put("username", "deploy")
-            .put("auth", new JsonObject().put("private_key_path", "/etc/iris/keys/deploy_ed25519"))
+            .put("auth", new JsonObject().put("private_key_path", "deploy_ed25519"))
             .put("host_key_fingerprint", "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8")
             .put("hostname", "web-01.example.internal").put("environment", "production")
             .put("services", new JsonArray().add("shop")).put("maintainers", new JsonArray().add("alice"))

@@ -36,11 +36,13 @@ public final class EnrollmentRoutes {
   private final HostStore hosts;
   private final SecretBox secrets;
   private final List<PrometheusInstance> prometheus;
+  private final iris.IrisConfig.Enroll settings;
   private final EventBus bus;
   private final FileSystem files;
 
   public EnrollmentRoutes(EnrollmentStore store, HostStore hosts, SecretBox secrets, List<PrometheusInstance> prometheus,
-                          EventBus bus, FileSystem files) {
+                          iris.IrisConfig.Enroll settings, EventBus bus, FileSystem files) {
+    this.settings = settings;
     this.store = store;
     this.hosts = hosts;
     this.secrets = secrets;
@@ -199,6 +201,15 @@ public final class EnrollmentRoutes {
       if (r.prometheus() != null && prometheus.stream().noneMatch(p -> p.name().equals(r.prometheus()))) {
         return Future.failedFuture(HttpProblem.badRequest(where + "prometheus", "unknown Prometheus instance '" + r.prometheus()
             + "'; configured: " + prometheus.stream().map(PrometheusInstance::name).toList()));
+      }
+      if (r.credential().privateKeyPath() != null && SshConnector.keyFile(settings.keysDir(), r.credential().privateKeyPath()) == null) {
+        return Future.failedFuture(HttpProblem.badRequest(where + "auth.private_key_path", "must name a file inside "
+            + settings.keysDir() + " (enroll.keys_dir)"));
+      }
+      String source = r.alloySource() != null ? r.alloySource() : settings.alloy().source();
+      if (source.equals("mirror") && settings.alloy().mirrorUrl().isEmpty()) {
+        return Future.failedFuture(HttpProblem.badRequest(where + "alloy_source", "'mirror' needs enroll.alloy.mirror_url"
+            + " (IRIS_ENROLL_ALLOY_MIRROR_URL), which is not set"));
       }
       if (r.prometheus() == null && PrometheusInstance.forEnvironment(prometheus, r.environment()) == null) {
         return Future.failedFuture(HttpProblem.badRequest(where + "environment", "no configured Prometheus instance serves '"

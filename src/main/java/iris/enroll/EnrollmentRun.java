@@ -49,7 +49,12 @@ final class EnrollmentRun {
       steps.step("connect", 5, () -> {
         connection[0] = connect(request, credential);
         String key = connection[0].hostKeyFingerprint();
-        Await.result(deps.store().facts(jobId, new JsonObject(), key), DB_TIMEOUT);
+        try {
+          Await.result(deps.store().facts(jobId, new JsonObject(), key), DB_TIMEOUT);
+        } catch (StepFailure e) {
+          connection[0].shell().close();
+          throw e;
+        }
         return "connected to " + request.address() + ":" + request.port() + " as " + request.username()
             + (key == null ? "" : "; host key " + key + (connection[0].trustedOnFirstUse() ? " (trusted on first use)" : " (verified)"));
       });

@@ -152,11 +152,15 @@ public final class EnrollmentStore {
         .execute(Tuple.of(jobId, facts, hostKey)).mapEmpty();
   }
 
-  public Future<Void> finish(long jobId, boolean succeeded, String error, Long hostId) {
+  /**
+   * Records the end of a run. Only the run that holds the job counts: if this node lost its
+   * lease and another node took the job over (a higher attempt), this late answer changes nothing.
+   */
+  public Future<Boolean> finish(long jobId, int attempt, boolean succeeded, String error, Long hostId) {
     return pool.preparedQuery("UPDATE enrollment_jobs SET state = $2, error = $3, host_id = coalesce($4, host_id),"
             + " percent = CASE WHEN $2 = 'succeeded' THEN 100 ELSE percent END, finished_at = now(), lease_until = NULL"
-            + " WHERE id = $1")
-        .execute(Tuple.of(jobId, succeeded ? "succeeded" : "failed", error, hostId)).mapEmpty();
+            + " WHERE id = $1 AND attempts = $5 AND state = 'running'")
+        .execute(Tuple.of(jobId, succeeded ? "succeeded" : "failed", error, hostId, attempt)).map(r -> r.rowCount() == 1);
   }
 
   /** The sealed credential of the host's latest successful enrollment, to stop its agent at unenrollment. */

@@ -114,7 +114,13 @@ public final class EnrollmentWorkerVerticle extends VerticleBase {
           .description("How long enrollment and unenrollment jobs ran, by kind and outcome")
           .tag("kind", job.kind()).tag("state", state).register(components.registry())
           .record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-      store.finish(job.id(), outcome.succeeded(), outcome.error(), outcome.hostId())
+      store.finish(job.id(), job.attempts(), outcome.succeeded(), outcome.error(), outcome.hostId())
+          .onSuccess(recorded -> {
+            if (!recorded) {
+              LOG.warn("Enrollment job {} was taken over by another node while this one ran it (attempt {}); its result stands",
+                  job.id(), job.attempts());
+            }
+          })
           .onFailure(e -> LOG.error("Cannot record the end of enrollment job {}: {}", job.id(), e.getMessage()))
           .onComplete(v -> {
             running.remove(job.id());
@@ -147,7 +153,8 @@ public final class EnrollmentWorkerVerticle extends VerticleBase {
   }
 
   private EnrollmentRun.Outcome unenroll(Claimed job) throws Exception {
-    long hostId = job.hostId();
+    // From the request: the row's host_id is cleared once the host is forgotten, and a re-run must still know it.
+    long hostId = job.request().getLong("host_id");
     HostStore hosts = new HostStore(components.pool());
     JsonObject host = Await.result(hosts.find(hostId), Duration.ofSeconds(30));
     if (host == null) {

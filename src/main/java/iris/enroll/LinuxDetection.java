@@ -67,11 +67,13 @@ final class LinuxDetection {
 
   /**
    * The name the host gives itself, when it is a plain host name: it goes into labels and the
-   * rendered config, so anything else (empty, quotes, spaces) falls back to the address.
+   * rendered config, so anything else (empty, quotes, spaces, localhost) falls back to the address.
    */
   static String reportedHostname(String reported, String fallback) {
     String first = reported.strip().lines().findFirst().orElse("").strip();
-    return SAFE_HOSTNAME.matcher(first).matches() ? first : fallback;
+    // Cloned machines often still call themselves localhost: that name would merge them into one host.
+    boolean generic = first.toLowerCase(java.util.Locale.ROOT).startsWith("localhost");
+    return SAFE_HOSTNAME.matcher(first).matches() && !generic ? first : fallback;
   }
 
   static Map<String, String> osRelease(String text) {

@@ -9,7 +9,11 @@ import java.util.UUID;
 final class LinuxScripts {
   private LinuxScripts() {}
 
-  static final String UPLOADED_PACKAGE = "/tmp/iris-alloy-package";
+  /**
+   * Where an uploaded package lands: relative, so SFTP puts it in the account's home directory,
+   * which no other user can write (a fixed name in /tmp could be planted by one).
+   */
+  static final String UPLOADED_PACKAGE = ".iris-alloy-package";
   private static final String GRAFANA_APT = "https://apt.grafana.com";
   private static final String GRAFANA_RPM = "https://rpm.grafana.com";
 
@@ -37,22 +41,21 @@ final class LinuxScripts {
               .append(" stable main' > /etc/apt/sources.list.d/grafana.list\n")
               .append("apt-get update -q\n")
               .append("apt-get install -y -q --allow-downgrades alloy=").append(version).append('\n');
-          case "mirror" -> body.append("curl -fsSL '").append(pkg.url(family)).append("' -o /tmp/iris-alloy.deb\n")
-              .append("apt-get install -y -q --allow-downgrades /tmp/iris-alloy.deb\nrm -f /tmp/iris-alloy.deb\n");
-          default -> body.append("apt-get install -y -q --allow-downgrades ").append(UPLOADED_PACKAGE).append(".deb\n")
-              .append("rm -f ").append(UPLOADED_PACKAGE).append(".deb\n");
+          case "mirror" -> body.append(PRIVATE_DIR)
+              .append("curl -fsSL '").append(pkg.url(family)).append("' -o \"$work/alloy.deb\"\n")
+              .append("apt-get install -y -q --allow-downgrades \"$work/alloy.deb\"\n");
+          default -> body.append(uploaded(family)).append("apt-get install -y -q --allow-downgrades \"$pkg\"\nrm -f \"$pkg\"\n");
         }
       }
       case RHEL, SUSE -> {
         body.append("if [ \"$(rpm -q --qf '%{VERSION}' alloy 2>/dev/null || true)\" = '").append(version)
             .append("' ]; then echo 'alloy ").append(version).append(" is already installed'; exit 0; fi\n");
-        String file = switch (pkg.source()) {
-          case "mirror" -> "/tmp/iris-alloy.rpm";
-          case "upload" -> UPLOADED_PACKAGE + ".rpm";
-          default -> "";
-        };
+        String file = "\"$pkg\"";
         if (pkg.source().equals("mirror")) {
-          body.append("curl -fsSL '").append(pkg.url(family)).append("' -o ").append(file).append('\n');
+          body.append(PRIVATE_DIR).append("pkg=\"$work/alloy.rpm\"\n")
+              .append("curl -fsSL '").append(pkg.url(family)).append("' -o \"$pkg\"\n");
+        } else if (pkg.source().equals("upload")) {
+          body.append(uploaded(family));
         }
         if (family == OsFamily.RHEL) {
           body.append("if command -v dnf >/dev/null 2>&1; then pm=dnf; else pm=yum; fi\n");
@@ -69,7 +72,7 @@ final class LinuxScripts {
             body.append("zypper --non-interactive lr grafana >/dev/null 2>&1 || zypper --non-interactive addrepo ")
                 .append(GRAFANA_RPM).append(" grafana\n")
                 .append("zypper --non-interactive --gpg-auto-import-keys refresh grafana\n")
-                .append("zypper --non-interactive -r grafana install -y alloy-").append(version).append('\n');
+                .append("zypper --non-interactive install -y --from grafana alloy-").append(version).append('\n');
           } else {
             body.append("zypper --non-interactive install -y --allow-unsigned-rpm ").append(file)
                 .append("\nrm -f ").append(file).append('\n');
@@ -80,6 +83,14 @@ final class LinuxScripts {
     }
     body.append("alloy --version 2>/dev/null | head -n 1 || true\n");
     return asRoot("install", sudo, body.toString());
+  }
+
+  /** A directory only root can read, removed when the script ends, for a downloaded package. */
+  private static final String PRIVATE_DIR = "work=$(mktemp -d)\ntrap 'rm -rf \"$work\"' EXIT\n";
+
+  /** The uploaded package in the account's home: passed as $1 when the body runs under sudo. */
+  private static String uploaded(OsFamily family) {
+    return "pkg=\"${1:-$HOME}/" + UPLOADED_PACKAGE + "." + family.packageFormat() + "\"\n";
   }
 
   /**
@@ -96,12 +107,18 @@ final class LinuxScripts {
         + "mkdir -p /etc/alloy\n"
         + "cp \"$tmp\" /etc/alloy/config.alloy\n"
         + "chmod 0644 /etc/alloy/config.alloy\n"
-        + "cat > " + family.environmentFile() + " <<'IRIS_ENV'\n"
-        + "## Written by Iris at enrollment.\n"
+        // Only the keys Iris sets are replaced: an operator's lines (database DSNs) stay.
+        + "envf=" + family.environmentFile() + "\n"
+        + "touch \"$envf\"\n"
+        + "grep -v -E '^(CONFIG_FILE|CUSTOM_ARGS|RESTART_ON_UPGRADE)=|^## Set by Iris' \"$envf\" > \"$envf.iris\" || true\n"
+        + "cat >> \"$envf.iris\" <<'IRIS_ENV'\n"
+        + "## Set by Iris at enrollment (other lines are kept).\n"
         + "CONFIG_FILE=\"/etc/alloy/config.alloy\"\n"
         + "CUSTOM_ARGS=\"--server.http.listen-addr=0.0.0.0:" + port + "\"\n"
         + "RESTART_ON_UPGRADE=true\n"
         + "IRIS_ENV\n"
+        + "chmod 0644 \"$envf.iris\"\n"
+        + "mv \"$envf.iris\" \"$envf\"\n"
         + "echo 'config.alloy checked and written; listening on 0.0.0.0:" + port + "'\n";
     return asRoot("configure", sudo, body);
   }
@@ -141,7 +158,8 @@ final class LinuxScripts {
       return "# iris:" + step + "\n" + body;
     }
     String end = delimiter("IRIS_STEP");
-    return "# iris:" + step + "\n" + sudo + "sh -s <<'" + end + "'\n" + body + end + "\n";
+    // The account's home goes along as $1: under sudo, HOME may be root's.
+    return "# iris:" + step + "\n" + sudo + "sh -s \"$HOME\" <<'" + end + "'\n" + body + end + "\n";
   }
 
   /** A here-document end marker no rendered text can contain by accident. */

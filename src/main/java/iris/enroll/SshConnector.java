@@ -14,6 +14,15 @@ final class SshConnector implements ShellConnector {
     this.settings = settings;
   }
 
+  /**
+   * A key file named by a request, resolved against the keys directory; null when it would lie
+   * outside it (an API client must not make Iris log in with any key the process can read).
+   */
+  static Path keyFile(Path keysDir, String given) {
+    Path resolved = keysDir.resolve(given).toAbsolutePath().normalize();
+    return resolved.startsWith(keysDir) && !resolved.equals(keysDir) ? resolved : null;
+  }
+
   @Override
   public Connection connect(EnrollmentRequest request, Credential credential) throws RemoteShellException {
     SshTarget.Builder target = SshTarget.to(request.address(), request.port(), request.username())
@@ -29,7 +38,12 @@ final class SshConnector implements ShellConnector {
     } else if (credential.privateKey() != null) {
       target.privateKey(credential.privateKey(), credential.passphrase());
     } else {
-      target.privateKeyFile(Path.of(credential.privateKeyPath()), credential.passphrase());
+      Path key = keyFile(settings.keysDir(), credential.privateKeyPath());
+      if (key == null) {
+        throw new RemoteShellException(RemoteShellException.Reason.AUTH_FAILED,
+            "the private key file must be inside " + settings.keysDir() + " (enroll.keys_dir)");
+      }
+      target.privateKeyFile(key, credential.passphrase());
     }
     SshShell shell = SshShell.connect(clients, target.build());
     return new Connection(shell, shell.hostKey().fingerprint(), shell.hostKey().trustedOnFirstUse());

@@ -53,6 +53,8 @@ final class WindowsSteps implements HostSteps {
     String script = String.join("\n",
         "# iris:prerequisites",
         "$ErrorActionPreference = 'Continue'",
+        // Windows PowerShell 5.1 on older servers offers no TLS 1.2 unless asked: HTTPS downloads fail.
+        "[Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12",
         "Write-Output '==> admin <=='",
         "([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)",
         "Write-Output '==> free <=='",
@@ -128,6 +130,7 @@ final class WindowsSteps implements HostSteps {
     String script = String.join("\n",
         "# iris:install",
         "$ErrorActionPreference = 'Stop'",
+        "[Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12",
         "$installed = Get-ItemProperty 'HKLM:\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\*' -ErrorAction SilentlyContinue | Where-Object { $_.DisplayName -like '*Alloy*' -and $_.DisplayVersion -eq '" + alloyPackage.version() + "' }",
         "if ($installed) { Write-Output 'alloy " + alloyPackage.version() + " is already installed'; exit 0 }",
         "$work = Join-Path $env:TEMP 'iris-alloy'",

@@ -43,14 +43,14 @@ class AlloyTemplatesTest {
   }
 
   @Test
-  void nginxPushesToRemoteWriteAndHasNoScrapedExporter() throws Exception {
+  void nginxIsWatchedThroughItsProcesses() throws Exception {
     HostFacts facts = new HostFacts("web-01", OsFamily.RHEL, "rocky", "Rocky Linux 9.4", "9.4", "x86_64",
         List.of(new DetectedService("nginx", "unit")), "firewalld");
     AlloyConfig config = templates.render(builtIns("node", "nginx"),
         AlloyModel.of(facts, "web-01", "10.0.0.8", "staging", Map.of(), instance, alloy));
-    assertTrue(config.text().contains("url = \"http://prom:9090/api/v1/write\""), config.text());
-    assertTrue(config.text().contains("replacement  = \"staging\""), config.text());
-    assertEquals(1, config.exporters().size());
+    assertTrue(config.text().contains("comm = [\"nginx\"]"), config.text());
+    assertEquals(List.of("node", "nginx"), config.exporters().stream().map(AlloyConfig.Exporter::serviceType).toList());
+    assertEquals("/api/v0/component/prometheus.exporter.process.nginx/metrics", config.exporters().get(1).metricsPath());
   }
 
   @Test

@@ -147,15 +147,16 @@ class EnrollmentIT {
     String configure = debian.lastScript("configure");
     assertTrue(configure.contains("prometheus.exporter.unix \"default\""), configure);
     assertTrue(configure.contains("prometheus.exporter.postgres \"postgresql\""), configure);
-    assertTrue(configure.contains("otelcol.receiver.nginx \"nginx\""), configure);
+    assertTrue(configure.contains("prometheus.exporter.process \"nginx\""), configure);
     assertTrue(configure.contains("alloy fmt"), configure);
-    assertTrue(configure.contains("cat > /etc/default/alloy"), configure);
+    assertTrue(configure.contains("envf=/etc/default/alloy"), configure);
+    assertTrue(configure.contains("grep -v -E '^(CONFIG_FILE|CUSTOM_ARGS|RESTART_ON_UPGRADE)="), "an operator's lines stay");
     assertTrue(configure.contains("CUSTOM_ARGS=\"--server.http.listen-addr=0.0.0.0:12345\""), configure);
     assertTrue(debian.lastScript("firewall").contains("ufw allow 12345/tcp"), debian.lastScript("firewall"));
 
     long hostId = job.getLong("host_id");
     JsonArray file = new JsonArray(Files.readString(targets.resolve("iris-host-" + hostId + ".json")));
-    assertEquals(2, file.size(), file.encodePrettily());
+    assertEquals(3, file.size(), file.encodePrettily());
     JsonObject node = file.getJsonObject(0).getJsonObject("labels");
     assertEquals("web-01", node.getString("hostname"));
     assertEquals("node", node.getString("job"));
@@ -163,7 +164,8 @@ class EnrollmentIT {
     assertEquals(String.valueOf(hostId), node.getString("host_id"));
     assertEquals("web", node.getString("team"));
     assertEquals("/api/v0/component/prometheus.exporter.unix.default/metrics", node.getString("__metrics_path__"));
-    assertEquals("postgresql", file.getJsonObject(1).getJsonObject("labels").getString("service_type"));
+    assertEquals("nginx", file.getJsonObject(1).getJsonObject("labels").getString("service_type"));
+    assertEquals("postgresql", file.getJsonObject(2).getJsonObject("labels").getString("service_type"));
     assertEquals("127.0.0.1:12345", file.getJsonObject(0).getJsonArray("targets").getString(0));
 
     JsonObject registered = iris.api("GET", "/api/v1/hosts/" + hostId, null).json();
@@ -198,13 +200,13 @@ class EnrollmentIT {
 
     assertTrue(rocky.lastScript("install").contains("$pm install -y alloy-1.5.1"), rocky.lastScript("install"));
     assertTrue(rocky.lastScript("install").contains("baseurl=https://rpm.grafana.com"));
-    assertTrue(rocky.lastScript("configure").contains("cat > /etc/sysconfig/alloy"));
+    assertTrue(rocky.lastScript("configure").contains("envf=/etc/sysconfig/alloy"));
     assertTrue(rocky.lastScript("configure").contains("prometheus.exporter.mysql \"mysql\""));
     assertTrue(rocky.lastScript("firewall").contains("firewall-cmd --permanent --add-port=12345/tcp"), rocky.lastScript("firewall"));
     assertFalse(rocky.lastScript("install").contains("sudo"), "root needs no sudo");
 
-    assertTrue(suse.lastScript("install").contains("zypper --non-interactive -r grafana install -y alloy-1.5.1"));
-    assertTrue(suse.lastScript("configure").contains("cat > /etc/sysconfig/alloy"));
+    assertTrue(suse.lastScript("install").contains("zypper --non-interactive install -y --from grafana alloy-1.5.1"));
+    assertTrue(suse.lastScript("configure").contains("envf=/etc/sysconfig/alloy"));
   }
 
   @Test
@@ -257,6 +259,12 @@ class EnrollmentIT {
     assertEquals("auth", noAuth.json().getString("field"));
     Http.Response prometheus = iris.api("POST", "/api/v1/hosts/enrollments", request(slow).put("prometheus", "other").encode());
     assertEquals("prometheus", prometheus.json().getString("field"));
+    Http.Response keyFile = iris.api("POST", "/api/v1/hosts/enrollments",
+        request(slow).put("auth", new JsonObject().put("private_key_path", "../../etc/shadow")).encode());
+    assertEquals(400, keyFile.status());
+    assertEquals("auth.private_key_path", keyFile.json().getString("field"));
+    Http.Response mirror = iris.api("POST", "/api/v1/hosts/enrollments", request(slow).put("alloy_source", "mirror").encode());
+    assertEquals("alloy_source", mirror.json().getString("field"));
   }
 
   @Test
@@ -268,8 +276,12 @@ class EnrollmentIT {
     FakeLinuxHost offline = host(FakeLinuxHost.builder(LinuxDistro.RHEL9).packageSourceUnreachable());
     JsonObject job = awaitJob(iris, submit(request(offline).put("alloy_source", "upload")));
     assertEquals("succeeded", job.getString("state"), job.encodePrettily());
-    assertEquals(new String(rpm), new String(offline.upload("/tmp/iris-alloy-package.rpm")));
-    assertTrue(offline.lastScript("install").contains("install -y /tmp/iris-alloy-package.rpm"), offline.lastScript("install"));
+    // Into the account's home (no other user can plant a file there), installed from there.
+    assertEquals(java.util.Set.of(".iris-alloy-package.rpm"), offline.uploads().keySet().stream()
+        .map(path -> path.replaceFirst("^/", "")).collect(java.util.stream.Collectors.toSet()));
+    assertEquals(new String(rpm), new String(offline.uploads().values().iterator().next()));
+    String install = offline.lastScript("install");
+    assertTrue(install.contains("pkg=\"${1:-$HOME}/.iris-alloy-package.rpm\"") && install.contains("install -y \"$pkg\""), install);
 
     FakeLinuxHost unreachable = host(FakeLinuxHost.builder(LinuxDistro.DEBIAN12).packageSourceUnreachable());
     JsonObject failed = awaitJob(iris, submit(request(unreachable)));

@@ -103,5 +103,6 @@ class LinuxDetectionTest {
     assertEquals("web-01.example.internal", LinuxDetection.reportedHostname("web-01.example.internal\n", "10.0.0.1"));
     assertEquals("10.0.0.1", LinuxDetection.reportedHostname("evil\" } exporter {", "10.0.0.1"));
     assertEquals("10.0.0.1", LinuxDetection.reportedHostname("", "10.0.0.1"));
+    assertEquals("10.0.0.1", LinuxDetection.reportedHostname("localhost.localdomain", "10.0.0.1"));
   }
 }

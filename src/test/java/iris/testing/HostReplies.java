@@ -159,7 +159,7 @@ final class HostReplies {
     String wanted = version.find() ? version.group(1) : DEFAULT_ALLOY_VERSION;
     String manager = settings.distro.family.packageManager;
     // A package already on the host (uploaded over SFTP) installs without reaching any repository.
-    boolean localPackage = script.contains("/tmp/iris-alloy-package.");
+    boolean localPackage = script.contains(".iris-alloy-package.");
     if (!settings.packageSourceReachable && !localPackage) {
       int exit = switch (settings.distro.family) {
         case DEBIAN -> 100;
