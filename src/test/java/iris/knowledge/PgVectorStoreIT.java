@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import iris.testing.Sql;
 import iris.testing.TestPostgres;
@@ -22,18 +21,14 @@ class PgVectorStoreIT extends VectorStoreContract {
 
   @BeforeAll
   static void start() throws Exception {
-    url = TestPostgres.newDatabase();
-    PgConnectOptions options = iris.db.Database.connectOptions(url, defaultsDb());
-    iris.db.Migrations.migrate(options);
     vertx = Vertx.vertx();
-    pool = iris.db.Database.pool(vertx, options, defaultsDb());
+    TestPostgres.Migrated database = TestPostgres.migrated(vertx);
+    url = database.url();
+    pool = database.pool();
     store = new PgVectorStore(vertx, pool);
     await(store.start());
   }
 
-  private static iris.IrisConfig.Db defaultsDb() {
-    return new iris.IrisConfig.Db(url, 4, java.time.Duration.ofSeconds(2), 0);
-  }
 
   @AfterAll
   static void stop() throws Exception {

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import iris.IrisConfig;
-import iris.db.Database;
-import iris.db.Migrations;
 import iris.db.RedisSharedState;
 import iris.notify.NotifyStore.NewDelivery;
 import iris.registry.OwnershipStore;
@@ -45,12 +42,10 @@ class NeverTwiceIT {
   static void start() throws Exception {
     redis = TestRedis.start();
     teams = new FakeTeams();
-    db = TestPostgres.newDatabase();
-    IrisConfig.Db settings = new IrisConfig.Db(db, 4, Duration.ofSeconds(2), 0);
-    PgConnectOptions options = Database.connectOptions(db, settings);
-    Migrations.migrate(options);
     vertx = Vertx.vertx();
-    pool = Database.pool(vertx, options, settings);
+    TestPostgres.Migrated database = TestPostgres.migrated(vertx);
+    db = database.url();
+    pool = database.pool();
     nodeA = new RedisSharedState(vertx, redis.url());
     nodeB = new RedisSharedState(vertx, redis.url());
     store = new NotifyStore(pool);

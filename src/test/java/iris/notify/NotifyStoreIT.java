@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import iris.IrisConfig;
-import iris.db.Database;
-import iris.db.Migrations;
 import iris.notify.NotifyStore.Delivery;
 import iris.notify.NotifyStore.NewDelivery;
 import iris.testing.Sql;
@@ -37,12 +33,10 @@ class NotifyStoreIT {
 
   @BeforeAll
   static void start() throws Exception {
-    db = TestPostgres.newDatabase();
-    IrisConfig.Db settings = new IrisConfig.Db(db, 4, Duration.ofSeconds(2), 0);
-    PgConnectOptions options = Database.connectOptions(db, settings);
-    Migrations.migrate(options);
     vertx = Vertx.vertx();
-    pool = Database.pool(vertx, options, settings);
+    TestPostgres.Migrated database = TestPostgres.migrated(vertx);
+    db = database.url();
+    pool = database.pool();
     store = new NotifyStore(pool);
   }
 

@@ -35,4 +35,15 @@ public final class TestPostgres {
     }
     return "postgresql://postgres@127.0.0.1:" + server().getPort() + "/" + name;
   }
+
+  /** A new database with Iris's migrations applied and a pool on it, for tests of one store. */
+  public record Migrated(String url, io.vertx.sqlclient.Pool pool) {}
+
+  public static Migrated migrated(io.vertx.core.Vertx vertx) {
+    String url = newDatabase();
+    iris.IrisConfig.Db settings = new iris.IrisConfig.Db(url, 4, java.time.Duration.ofSeconds(2), 0);
+    io.vertx.pgclient.PgConnectOptions options = iris.db.Database.connectOptions(url, settings);
+    iris.db.Migrations.migrate(options);
+    return new Migrated(url, iris.db.Database.pool(vertx, options, settings));
+  }
 }
