@@ -55,24 +55,7 @@ iris_pid="" helper_pid=""
 . "$BENCH_DIR/lib.sh"
 
 # --- Iris -----------------------------------------------------------------------------
-# Run a copy: a rebuild of the jar during the run must not change, or break, the server under test.
-cp "$IRIS_JAR" "$tmp/iris.jar"
-log "jar $IRIS_JAR of $(date -u -r "$IRIS_JAR" '+%Y-%m-%d %H:%M:%S UTC')"
-iris_port=$(free_port)
-iris_url=http://127.0.0.1:$iris_port
-pg_port=$(free_port) # fixed, so the chunk count can be read from the database afterwards
-log "starting Iris from $IRIS_JAR on $iris_url (data in $tmp/data, PostgreSQL on port $pg_port)"
-# HTTP host 127.0.0.1: the default 0.0.0.0 would expose the bench instance beyond loopback.
-# Empty DB/Redis/Weaviate/Ollama URLs: embedded PostgreSQL, in-JVM state, vectors in
-# PostgreSQL, the in-process embedding model and no LLM, whatever the caller's environment says.
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-env IRIS_CONFIG=conf/iris.yaml IRIS_DATA_DIR="$tmp/data" IRIS_HTTP_HOST=127.0.0.1 \
-  IRIS_HTTP_PORT="$iris_port" IRIS_WEBHOOK_TOKEN="$TOKEN" IRIS_API_KEY="$API_KEY" \
-  IRIS_DB_URL= IRIS_DB_EMBEDDED_PORT="$pg_port" IRIS_REDIS_URL= IRIS_WEAVIATE_URL= IRIS_OLLAMA_URL= \
-  java ${JAVA_OPTS:--Xmx512m} -jar "$tmp/iris.jar" >"$tmp/iris.log" 2>&1 &
-iris_pid=$!
-wait_ready Iris "$iris_url/health/ready" "$iris_pid" 120
-log "Iris ready (pid $iris_pid)"
+start_iris
 
 # --- knowledge base, alerts, enrichments ------------------------------------------------
 log "loading about $CHUNKS chunks, then $WARMUP + $N alerts at $RATE/s"

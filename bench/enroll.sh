@@ -101,28 +101,11 @@ stats_url=$(awk '$1 == "ready" {print $2}' "$tmp/hosts.out")
 log "simulated hosts ready (pid $hosts_pid, stats at $stats_url)"
 
 # --- Iris -----------------------------------------------------------------------------
-# Run a copy: a rebuild of the jar during the run must not change, or break, the server under test.
-cp "$IRIS_JAR" "$tmp/iris.jar"
-log "jar $IRIS_JAR of $(date -u -r "$IRIS_JAR" '+%Y-%m-%d %H:%M:%S UTC'); load $(cut -d ' ' -f 1-3 /proc/loadavg) on $(nproc) cores"
-iris_port=$(free_port)
-iris_url=http://127.0.0.1:$iris_port
-pg_port=$(free_port) # fixed, so step times can be read from the database afterwards
+# One Prometheus instance without a URL: file_sd files only, no verify step.
 mkdir -p "$tmp/targets"
 instances=$(printf '[{"name":"bench","url":"","targets_dir":"%s","environments":[],"reload":false}]' "$tmp/targets")
-log "starting Iris from $IRIS_JAR on $iris_url (data in $tmp/data, PostgreSQL on port $pg_port, roles ingest,enroll)"
-# HTTP host 127.0.0.1: the default 0.0.0.0 would expose the bench instance beyond loopback.
-# Empty DB/Redis/Weaviate/Ollama URLs: embedded PostgreSQL, in-JVM state, whatever the caller's
-# environment says. One Prometheus instance without a URL: file_sd files only, no verify step.
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-env IRIS_CONFIG=conf/iris.yaml IRIS_DATA_DIR="$tmp/data" IRIS_HTTP_HOST=127.0.0.1 \
-  IRIS_HTTP_PORT="$iris_port" IRIS_API_KEY="$API_KEY" IRIS_ROLES=ingest,enroll \
-  IRIS_DB_URL= IRIS_DB_EMBEDDED_PORT="$pg_port" IRIS_REDIS_URL= IRIS_WEAVIATE_URL= IRIS_OLLAMA_URL= \
-  IRIS_ENROLL_CONCURRENCY="$CONCURRENCY" IRIS_ENROLL_KNOWN_HOSTS="$tmp/known_hosts" \
-  IRIS_PROMETHEUS_INSTANCES="$instances" \
-  java ${JAVA_OPTS:--Xmx512m} -jar "$tmp/iris.jar" >"$tmp/iris.log" 2>&1 &
-iris_pid=$!
-wait_ready Iris "$iris_url/health/ready" "$iris_pid" 120
-log "Iris ready (pid $iris_pid)"
+start_iris IRIS_ROLES=ingest,enroll IRIS_ENROLL_CONCURRENCY="$CONCURRENCY" IRIS_ENROLL_KNOWN_HOSTS="$tmp/known_hosts" \
+  IRIS_PROMETHEUS_INSTANCES="$instances"
 
 # --- one batch ---------------------------------------------------------------------------
 # In the background with a wait, so a SIGTERM to this script is handled at once, not after it.

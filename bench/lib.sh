@@ -85,6 +85,30 @@ wait_ready() {
   die "$name not ready at $url after ${seconds}s"
 }
 
+# start_iris [IRIS_X=value ...]: runs a copy of $IRIS_JAR (a rebuild during the run must not
+# change, or break, the server under test) on a free loopback port (the default 0.0.0.0 would
+# expose it beyond loopback), with its embedded PostgreSQL on a port of its own ($pg_port, so
+# results can be read from the database afterwards). Empty DB/Redis/Weaviate/Ollama URLs:
+# embedded PostgreSQL, in-JVM state, vectors in PostgreSQL, the in-process embedding model and
+# no LLM, whatever the caller's environment says. The arguments add or override settings.
+# Sets iris_port, iris_url, pg_port and iris_pid; returns once Iris is ready.
+start_iris() {
+  cp "$IRIS_JAR" "$tmp/iris.jar"
+  log "jar $IRIS_JAR of $(date -u -r "$IRIS_JAR" '+%Y-%m-%d %H:%M:%S UTC'); load $(cut -d ' ' -f 1-3 /proc/loadavg) on $(nproc) cores"
+  iris_port=$(free_port)
+  iris_url=http://127.0.0.1:$iris_port
+  pg_port=$(free_port)
+  log "starting Iris from $IRIS_JAR on $iris_url (data in $tmp/data, PostgreSQL on port $pg_port)"
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+  env IRIS_CONFIG=conf/iris.yaml IRIS_DATA_DIR="$tmp/data" IRIS_HTTP_HOST=127.0.0.1 \
+    IRIS_HTTP_PORT="$iris_port" IRIS_WEBHOOK_TOKEN="${TOKEN:-}" IRIS_API_KEY="$API_KEY" \
+    IRIS_DB_URL= IRIS_DB_EMBEDDED_PORT="$pg_port" IRIS_REDIS_URL= IRIS_WEAVIATE_URL= IRIS_OLLAMA_URL= \
+    "$@" java ${JAVA_OPTS:--Xmx512m} -jar "$tmp/iris.jar" >"$tmp/iris.log" 2>&1 &
+  iris_pid=$!
+  wait_ready Iris "$iris_url/health/ready" "$iris_pid" 120
+  log "Iris ready (pid $iris_pid)"
+}
+
 # A script may define its own cleanup after sourcing this file: the trap calls whichever is defined last.
 trap cleanup EXIT
 trap 'exit 130' INT

@@ -5,6 +5,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import iris.api.ApiKeyStore;
 import iris.db.SharedState;
+import iris.enroll.SecretBox;
 import iris.incident.IncidentStore;
 import iris.ingest.IngestMetrics;
 import iris.knowledge.KnowledgeBase;
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * What the launcher builds once and hands to every verticle. Stores are thread-safe and
  * context-agnostic, so verticle instances share them.
  *
+ * @param templates the sandboxed FreeMarker templates (one configuration, one template cache)
+ * @param secrets seals and opens enrollment credentials
  * @param deployed false until every verticle of this node's roles has started (readiness)
  */
 public record Components(
@@ -30,4 +33,6 @@ public record Components(
     ApiKeyStore apiKeys,
     WebClient http,
     KnowledgeBase knowledge,
+    Templates templates,
+    SecretBox secrets,
     AtomicBoolean deployed) {}

@@ -23,6 +23,7 @@ import iris.db.RedisSharedState;
 import iris.db.SharedState;
 import iris.enrich.EnrichmentVerticle;
 import iris.enroll.EnrollmentWorkerVerticle;
+import iris.enroll.SecretBox;
 import iris.incident.IncidentStore;
 import iris.knowledge.CachingEmbedder;
 import iris.knowledge.Embedder;
@@ -130,7 +131,8 @@ public final class IrisApp implements AutoCloseable {
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     return new Components(config, clock, dbOptions, pool, shared, registry, new IngestMetrics(registry),
         new IncidentStore(pool, config.pipeline().lease()), new ApiKeyStore(pool), http,
-        knowledge(vertx, config, pool, shared, http), new AtomicBoolean(false));
+        knowledge(vertx, config, pool, shared, http), new Templates(config.templatesDir()),
+        SecretBox.open(config.enroll().secretKey(), config.dataDir().resolve("enrollment.key")), new AtomicBoolean(false));
   }
 
   /** PostgreSQL or Weaviate for vectors; the in-process model or Ollama for embeddings. */

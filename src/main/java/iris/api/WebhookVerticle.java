@@ -8,13 +8,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import iris.Components;
 import iris.IrisConfig;
-import iris.Templates;
 import iris.enroll.AlloyTemplateRoutes;
 import iris.enroll.AlloyTemplateStore;
 import iris.enroll.AlloyTemplates;
 import iris.enroll.EnrollmentRoutes;
 import iris.enroll.EnrollmentStore;
-import iris.enroll.SecretBox;
 import iris.knowledge.KnowledgeRoutes;
 import iris.registry.HostStore;
 import iris.registry.HostTagStore;
@@ -68,10 +66,10 @@ public final class WebhookVerticle extends VerticleBase {
     new KnowledgeRoutes(components.knowledge(), vertx.fileSystem()).addRoutes(router);
     HostStore hosts = new HostStore(components.pool());
     new EnrollmentRoutes(new EnrollmentStore(components.pool()), hosts,
-        SecretBox.open(config.enroll().secretKey(), config.dataDir().resolve("enrollment.key")), config.prometheus(),
+        components.secrets(), config.prometheus(),
         config.enroll(), vertx.eventBus(), vertx.fileSystem()).addRoutes(router);
     AlloyTemplateStore alloyTemplates = new AlloyTemplateStore(components.pool());
-    new AlloyTemplateRoutes(vertx, new AlloyTemplates(new Templates(config.templatesDir()), alloyTemplates), alloyTemplates, config)
+    new AlloyTemplateRoutes(vertx, new AlloyTemplates(components.templates(), alloyTemplates), alloyTemplates, config)
         .addRoutes(router);
     new RegistryRoutes(new MaintainerStore(components.pool()), new ServiceStore(components.pool()),
         hosts, new HostTagStore(components.pool()), components.clock()).addRoutes(router);

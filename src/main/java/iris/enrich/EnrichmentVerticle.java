@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import iris.Components;
 import iris.EventAddress;
 import iris.IrisConfig;
-import iris.Templates;
 import iris.enrich.EnrichmentStore.Linked;
 import iris.enrich.EnrichmentStore.Waiting;
 import iris.incident.IncidentChange;
@@ -53,7 +52,7 @@ public final class EnrichmentVerticle extends VerticleBase {
   public Future<?> start() {
     IrisConfig config = components.config();
     store = new EnrichmentStore(components.pool(), config.pipeline().lease());
-    Narrator template = new TemplateNarrator(new Templates(config.templatesDir()));
+    Narrator template = new TemplateNarrator(components.templates());
     Narrator llm = config.ollama().enabled()
         ? new OllamaNarrator(components.http(), config.ollama().url(), config.ollama().chatModel(), config.ollama().timeout())
         : null;

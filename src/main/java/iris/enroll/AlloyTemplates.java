@@ -29,11 +29,6 @@ public final class AlloyTemplates {
     return "alloy/" + name + ".alloy.ftl";
   }
 
-  /** The text in use: the operator's latest version, else the built-in file. */
-  public Future<String> source(String name) {
-    return store.find(name, null).map(stored -> stored != null ? stored.body() : builtIn(name));
-  }
-
   public String builtIn(String name) {
     try {
       return templates.source(fileName(name));
@@ -42,20 +37,19 @@ public final class AlloyTemplates {
     }
   }
 
-  /** The templates a host needs, in order, with the text in use for each. */
+  /** The templates a host needs, in order, with the text in use for each (one query for all overrides). */
   public Future<Map<String, String>> sourcesFor(HostFacts facts) {
     List<String> names = new ArrayList<>();
     names.add(facts.family() == OsFamily.WINDOWS ? "windows" : "node");
     facts.serviceNames().stream().filter(NAMES::contains).filter(n -> !names.contains(n)).forEach(names::add);
-    Map<String, String> sources = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (String name : names) {
-      chain = chain.compose(v -> source(name).map(text -> {
-        sources.put(name, text);
-        return null;
-      }));
-    }
-    return chain.map(v -> sources);
+    return store.current().map(overrides -> {
+      Map<String, String> sources = new LinkedHashMap<>();
+      for (String name : names) {
+        sources.put(name, overrides.stream().filter(o -> o.name().equals(name)).findFirst()
+            .map(AlloyTemplateStore.Stored::body).orElseGet(() -> builtIn(name)));
+      }
+      return sources;
+    });
   }
 
   /** Renders every template with the host's model; a template error names the template. */

@@ -129,12 +129,11 @@ public final class EnrollmentStore {
   }
 
   public Future<Void> stepStarted(long jobId, int position, String name, int percent) {
-    return pool.withTransaction(conn -> conn.preparedQuery("""
-            INSERT INTO enrollment_steps (job_id, position, name, state, started_at) VALUES ($1, $2, $3, 'running', now())
-            ON CONFLICT (job_id, position) DO UPDATE SET name = $3, state = 'running', started_at = now(), finished_at = NULL,
-              output = NULL, error = NULL""").execute(Tuple.of(jobId, position, name))
-        .compose(v -> conn.preparedQuery("UPDATE enrollment_jobs SET current_step = $2, percent = $3 WHERE id = $1")
-            .execute(Tuple.of(jobId, name, percent))).mapEmpty());
+    return pool.preparedQuery("""
+            WITH step AS (
+              INSERT INTO enrollment_steps (job_id, position, name, state, started_at) VALUES ($1, $2, $3, 'running', now()))
+            UPDATE enrollment_jobs SET current_step = $3, percent = $4 WHERE id = $1""")
+        .execute(Tuple.of(jobId, position, name, percent)).mapEmpty();
   }
 
   public Future<Void> stepFinished(long jobId, int position, String state, String output, String error) {
@@ -142,7 +141,7 @@ public final class EnrollmentStore {
         + " WHERE job_id = $1 AND position = $2").execute(Tuple.of(jobId, position, state, output, error)).mapEmpty();
   }
 
-  /** A retried job starts its step list afresh. */
+  /** A job run again (after its node stopped) starts its step list afresh. */
   public Future<Void> clearSteps(long jobId) {
     return pool.preparedQuery("DELETE FROM enrollment_steps WHERE job_id = $1").execute(Tuple.of(jobId)).mapEmpty();
   }

@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import iris.Components;
 import iris.EventAddress;
 import iris.IrisConfig;
-import iris.Templates;
 import iris.enroll.EnrollmentRequest.Credential;
 import iris.enroll.EnrollmentStore.Claimed;
 import iris.prometheus.PrometheusClient;
@@ -36,6 +35,7 @@ public final class EnrollmentWorkerVerticle extends VerticleBase {
   private EnrollmentStore store;
   private EnrollmentRun run;
   private SecretBox secrets;
+  private HostStore hosts;
   private SshClients sshClients;
   private boolean claiming;
 
@@ -47,9 +47,9 @@ public final class EnrollmentWorkerVerticle extends VerticleBase {
   public Future<?> start() {
     IrisConfig config = components.config();
     store = new EnrollmentStore(components.pool());
-    secrets = SecretBox.open(config.enroll().secretKey(), config.dataDir().resolve("enrollment.key"));
-    HostStore hosts = new HostStore(components.pool());
-    AlloyTemplates templates = new AlloyTemplates(new Templates(config.templatesDir()), new AlloyTemplateStore(components.pool()));
+    secrets = components.secrets();
+    hosts = new HostStore(components.pool());
+    AlloyTemplates templates = new AlloyTemplates(components.templates(), new AlloyTemplateStore(components.pool()));
     sshClients = SshClients.start();
     run = new EnrollmentRun(new EnrollmentRun.Deps(config, store, templates,
         new HostRegistration(hosts, new PrometheusClient(components.http()), components.clock()), hosts,
@@ -155,7 +155,6 @@ public final class EnrollmentWorkerVerticle extends VerticleBase {
   private EnrollmentRun.Outcome unenroll(Claimed job) throws Exception {
     // From the request: the row's host_id is cleared once the host is forgotten, and a re-run must still know it.
     long hostId = job.request().getLong("host_id");
-    HostStore hosts = new HostStore(components.pool());
     JsonObject host = Await.result(hosts.find(hostId), Duration.ofSeconds(30));
     if (host == null) {
       return new EnrollmentRun.Outcome(true, null, hostId, null);

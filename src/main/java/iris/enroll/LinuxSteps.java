@@ -84,22 +84,6 @@ final class LinuxSteps implements HostSteps {
 
   /** Runs a step script; a non-zero exit is the step's failure, with the tail of its output. */
   private String run(String script, String failure) throws Exception {
-    CommandResult result = shell.run(script, settings.stepTimeout());
-    if (!result.ok()) {
-      String why = lastLine(result.stderr().isBlank() ? result.stdout() : result.stderr());
-      throw new StepFailure(failure + " (exit " + result.exitCode() + ")" + (why.isEmpty() ? "" : ": " + why), result.excerpt());
-    }
-    return result.excerpt();
-  }
-
-  private static String lastLine(String text) {
-    String[] lines = text.strip().split("\n");
-    for (int i = lines.length - 1; i >= 0; i--) {
-      if (!lines[i].isBlank()) {
-        String line = lines[i].strip();
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-      }
-    }
-    return "";
+    return shell.run(script, settings.stepTimeout()).excerptOrFail(failure);
   }
 }

@@ -207,13 +207,7 @@ final class WindowsSteps implements HostSteps {
   }
 
   private String run(String script, String failure) throws Exception {
-    CommandResult result = shell.run(script, settings.stepTimeout());
-    if (!result.ok()) {
-      String why = result.stderr().isBlank() ? result.stdout().strip() : result.stderr().strip();
-      String last = why.isEmpty() ? "" : why.lines().reduce((a, b) -> b).orElse("");
-      throw new StepFailure(failure + " (exit " + result.exitCode() + ")" + (last.isEmpty() ? "" : ": " + last), result.excerpt());
-    }
-    return result.excerpt();
+    return shell.run(script, settings.stepTimeout()).excerptOrFail(failure);
   }
 
   private static long parseLong(String text) {

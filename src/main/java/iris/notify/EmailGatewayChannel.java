@@ -16,59 +16,37 @@ import java.util.concurrent.TimeUnit;
  * one), as are requests that got no answer; any other status is permanent, since the same
  * request will be refused the same way.
  */
-public final class EmailGatewayChannel implements Channel {
+public final class EmailGatewayChannel extends EmailChannel {
   private static final int BODY_IN_MESSAGE = 300;
 
   private final WebClient client;
   private final EmailGatewaySettings settings;
-  private final EmailRenderer renderer;
   private final Clock clock;
 
   public EmailGatewayChannel(WebClient client, EmailGatewaySettings settings, EmailRenderer renderer, Clock clock) {
+    super(renderer);
     this.client = client;
     this.settings = settings;
-    this.renderer = renderer;
     this.clock = clock;
   }
 
   @Override
-  public String name() {
-    return "email";
-  }
-
-  @Override
-  public boolean reaches(Recipient recipient) {
-    return recipient.email() != null && !recipient.email().isBlank();
-  }
-
-  @Override
-  public Future<Void> send(Notification notification, Recipient recipient) {
-    return deliver(renderer.renderForDelivery(notification), recipient);
-  }
-
-  @Override
-  public Future<Void> sendNotice(Notice notice, Recipient recipient) {
-    return deliver(renderer.renderNotice(notice), recipient);
-  }
-
-  private Future<Void> deliver(Future<EmailRenderer.Email> rendered, Recipient recipient) {
-    return rendered.compose(email -> {
-      JsonObject body = new JsonObject()
-          .put("from", settings.from())
-          .put("to", new JsonArray().add(recipient.email().strip()))
-          .put("subject", email.subject())
-          .put("text", email.text())
-          .put("html", email.html());
-      long timeout = settings.timeout().toMillis();
-      return client.postAbs(settings.url())
-          .putHeader("Authorization", "Bearer " + settings.apiKey())
-          .timeout(timeout)
-          .sendJsonObject(body)
-          .timeout(timeout, TimeUnit.MILLISECONDS)
-          .recover(error -> Future.failedFuture(
-              DeliveryFailure.retryable("email gateway not reached: " + redact(String.valueOf(error.getMessage())))))
-          .compose(this::outcome);
-    });
+  protected Future<Void> deliver(EmailRenderer.Email email, String to) {
+    JsonObject body = new JsonObject()
+        .put("from", settings.from())
+        .put("to", new JsonArray().add(to))
+        .put("subject", email.subject())
+        .put("text", email.text())
+        .put("html", email.html());
+    long timeout = settings.timeout().toMillis();
+    return client.postAbs(settings.url())
+        .putHeader("Authorization", "Bearer " + settings.apiKey())
+        .timeout(timeout)
+        .sendJsonObject(body)
+        .timeout(timeout, TimeUnit.MILLISECONDS)
+        .recover(error -> Future.failedFuture(
+            DeliveryFailure.retryable("email gateway not reached: " + redact(String.valueOf(error.getMessage())))))
+        .compose(this::outcome);
   }
 
   private Future<Void> outcome(HttpResponse<Buffer> response) {

@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import iris.Components;
 import iris.EventAddress;
 import iris.IrisConfig;
-import iris.Templates;
 import iris.incident.IncidentChange;
 import iris.incident.IncidentEvents;
 import iris.notify.NotifyStore.NewDelivery;
@@ -52,7 +51,7 @@ public final class NotifierVerticle extends VerticleBase {
     config = components.config().notifications();
     store = new NotifyStore(components.pool());
     owners = new OwnershipStore(components.pool());
-    channels = Channels.from(vertx, components.http(), components.config(), new Templates(components.config().templatesDir()),
+    channels = Channels.from(vertx, components.http(), components.config(), components.templates(),
         components.clock());
     deliverer = new Deliverer(vertx, store, owners, components.sharedState(), channels, config);
     vertx.setPeriodic(1000, 1000, id -> store.due(50).onSuccess(ids -> ids.forEach(deliverer::attempt)));

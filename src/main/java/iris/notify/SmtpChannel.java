@@ -23,46 +23,24 @@ import java.util.concurrent.TimeUnit;
  * broken), so it is retried; the delivery stage's attempt limit bounds the cost when the
  * cause is a wrong host in the config.
  */
-public final class SmtpChannel implements Channel {
+public final class SmtpChannel extends EmailChannel {
   private final SmtpSettings settings;
-  private final EmailRenderer renderer;
   private final MailClient client;
 
   public SmtpChannel(Vertx vertx, SmtpSettings settings, EmailRenderer renderer) {
+    super(renderer);
     this.settings = settings;
-    this.renderer = renderer;
     this.client = MailClient.create(vertx, mailConfig(settings));
   }
 
   @Override
-  public String name() {
-    return "email";
-  }
-
-  @Override
-  public boolean reaches(Recipient recipient) {
-    return recipient.email() != null && !recipient.email().isBlank();
-  }
-
-  @Override
-  public Future<Void> send(Notification notification, Recipient recipient) {
-    return deliver(renderer.renderForDelivery(notification), recipient);
-  }
-
-  @Override
-  public Future<Void> sendNotice(Notice notice, Recipient recipient) {
-    return deliver(renderer.renderNotice(notice), recipient);
-  }
-
-  private Future<Void> deliver(Future<EmailRenderer.Email> rendered, Recipient recipient) {
-    String to = recipient.email().strip();
-    return rendered
-        .compose(email -> client.sendMail(new MailMessage()
+  protected Future<Void> deliver(EmailRenderer.Email email, String to) {
+    return client.sendMail(new MailMessage()
             .setFrom(settings.from())
             .setTo(to)
             .setSubject(email.subject())
             .setText(email.text())
-            .setHtml(email.html())))
+            .setHtml(email.html()))
         .timeout(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .recover(error -> Future.failedFuture(failure(error)));

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,11 +32,7 @@ public final class FakeEmailGateway implements AutoCloseable {
 
   private final String apiKey;
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fake-email-gateway");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor = Replies.threads("fake-email-gateway");
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
   private final CountDownLatch released = new CountDownLatch(1);

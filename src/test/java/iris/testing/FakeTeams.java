@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,11 +34,7 @@ public final class FakeTeams implements AutoCloseable {
   private record Answer(int status, Map<String, String> headers, String body, boolean hang) {}
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fake-teams");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor = Replies.threads("fake-teams");
   private final List<Post> posts = new CopyOnWriteArrayList<>();
   private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
   private final CountDownLatch released = new CountDownLatch(1);

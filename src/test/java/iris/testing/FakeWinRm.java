@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,11 +80,7 @@ public final class FakeWinRm implements AutoCloseable {
   private final String username;
   private final String password;
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fake-winrm");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor = Replies.threads("fake-winrm");
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final List<String> scripts = new CopyOnWriteArrayList<>();
   private final List<String> actions = new CopyOnWriteArrayList<>();

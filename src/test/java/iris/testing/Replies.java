@@ -27,4 +27,13 @@ public final class Replies {
       exchange.close();
     }
   }
+
+  /** Threads for a local server's handlers: daemons, so a test that forgets to close one still ends. */
+  public static java.util.concurrent.ExecutorService threads(String name) {
+    return java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
 }
