@@ -5,6 +5,7 @@
      Data: subject (as rendered by email-subject.ftl), state, resolved, severity, title, count,
      duration (resolved groups only, e.g. "1 h 12 min"), group_id,
      summary, probable_cause, remediation (list of steps, in order),
+     others [{alertname, summary, probable_cause, remediation, runbook}] (the group's other alert names),
      alerts [{alertname, instance, severity, since ("2026-11-24 03:12 UTC" or empty)}],
      links [{title, url}] (http and https only), generated_by ("llm", "template" or empty). -->
 <#assign colour = resolved?then("#2e7d32", (severity == "critical")?then("#c62828", (severity == "warning")?then("#ef6c00", "#1565c0")))>
@@ -36,6 +37,25 @@
 </#list>
   </ol>
 </#if>
+<#list others as o>
+  <h3 style="margin:16px 0 4px 0;font-size:15px;">${o.alertname}</h3>
+<#if o.summary?has_content>
+  <p style="margin:0;">${o.summary}</p>
+</#if>
+<#if o.probable_cause?has_content>
+  <p style="margin:4px 0 0 0;"><b>Probable cause:</b> ${o.probable_cause}</p>
+</#if>
+<#if o.remediation?has_content>
+  <ol style="margin:4px 0 0 0;padding-left:22px;">
+<#list o.remediation as step>
+    <li>${step}</li>
+</#list>
+  </ol>
+</#if>
+<#if o.runbook?has_content>
+  <p style="margin:4px 0 0 0;"><a href="${o.runbook}" style="color:#1565c0;">Runbook</a></p>
+</#if>
+</#list>
 <#if alerts?has_content>
   <h3 style="margin:16px 0 4px 0;font-size:15px;">Alerts</h3>
   <table cellpadding="0" cellspacing="0" style="border-collapse:collapse;">

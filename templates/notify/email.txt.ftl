@@ -3,6 +3,7 @@
      Data: subject (as rendered by email-subject.ftl), state, resolved, severity, title, count,
      duration (resolved groups only, e.g. "1 h 12 min"), group_id,
      summary, probable_cause, remediation (list of steps, in order),
+     others [{alertname, summary, probable_cause, remediation, runbook}] (the group's other alert names),
      alerts [{alertname, instance, severity, since ("2026-11-24 03:12 UTC" or empty)}],
      links [{title, url}] (http and https only), generated_by ("llm", "template" or empty). -->
 ${subject}
@@ -28,6 +29,19 @@ ${step?counter}. ${step}
 </#list>
 
 </#if>
+<#list others as o>
+${o.alertname?upper_case}
+<#if o.summary?has_content>${o.summary}
+</#if>
+<#if o.probable_cause?has_content>Probable cause: ${o.probable_cause}
+</#if>
+<#list o.remediation as step>
+${step?counter}. ${step}
+</#list>
+<#if o.runbook?has_content>Runbook: ${o.runbook}
+</#if>
+
+</#list>
 <#if alerts?has_content>
 ALERTS (${count?c})
 <#list alerts as a>

@@ -7,6 +7,8 @@ import iris.api.ApiKeyStore;
 import iris.db.SharedState;
 import iris.enroll.SecretBox;
 import iris.incident.IncidentStore;
+import iris.incident.Pipeline;
+import iris.ingest.IntakeLoad;
 import iris.ingest.IngestMetrics;
 import iris.knowledge.KnowledgeBase;
 import io.vertx.ext.web.client.WebClient;
@@ -19,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * @param templates the sandboxed FreeMarker templates (one configuration, one template cache)
  * @param secrets seals and opens enrollment credentials
+ * @param pipeline the one owner of incidents' pipeline states
+ * @param intakeLoad how busy this node's intake is (the stages yield to it)
  * @param deployed false until every verticle of this node's roles has started (readiness)
  */
 public record Components(
@@ -30,6 +34,8 @@ public record Components(
     PrometheusMeterRegistry registry,
     IngestMetrics ingestMetrics,
     IncidentStore incidents,
+    Pipeline pipeline,
+    IntakeLoad intakeLoad,
     ApiKeyStore apiKeys,
     WebClient http,
     KnowledgeBase knowledge,

@@ -5,12 +5,10 @@ package iris;
  * with ids (the database row is the truth), so they can cross the cluster.
  */
 public enum EventAddress {
-  INCIDENT_CHANGED("iris.incident.changed",
-      "{group_id, incidents: [{id, status}]}: incidents of one alert group became firing (new) or resolved; point-to-point, load-balanced"),
+  PIPELINE_WAKE("iris.pipeline.wake",
+      "{stage}: work is ready for a pipeline stage (enrich, notify); published, so every node's stage claims what it can"),
   INCIDENT_ANNOTATED("iris.incident.annotated",
       "{id}: an operator changed an incident's resolution notes or root cause; point-to-point"),
-  INCIDENT_ENRICHED("iris.incident.enriched",
-      "{group_id, incidents: [{id, status}]}: incidents of one alert group passed enrichment and wait for the notifier; point-to-point"),
   KNOWLEDGE_CHANGED("iris.knowledge.changed",
       "{document_id, origin}: a knowledge document's vectors changed; published to every node so in-memory indexes reload it"),
   ENROLL_JOB("iris.enroll.job",

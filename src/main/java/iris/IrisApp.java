@@ -25,6 +25,8 @@ import iris.enrich.EnrichmentVerticle;
 import iris.enroll.EnrollmentWorkerVerticle;
 import iris.enroll.SecretBox;
 import iris.incident.IncidentStore;
+import iris.incident.Pipeline;
+import iris.ingest.IntakeLoad;
 import iris.knowledge.CachingEmbedder;
 import iris.knowledge.Embedder;
 import iris.knowledge.KnowledgeBase;
@@ -130,7 +132,8 @@ public final class IrisApp implements AutoCloseable {
     WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent("Iris").setConnectTimeout(5000),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     return new Components(config, clock, dbOptions, pool, shared, registry, new IngestMetrics(registry),
-        new IncidentStore(pool, config.pipeline().lease()), new ApiKeyStore(pool), http,
+        new IncidentStore(pool), new Pipeline(pool, registry),
+        new IntakeLoad(clock, config.pipeline().yieldAboveAlertsPerSecond()), new ApiKeyStore(pool), http,
         knowledge(vertx, config, pool, shared, http), new Templates(config.templatesDir()),
         SecretBox.open(config.enroll().secretKey(), config.dataDir().resolve("enrollment.key")), new AtomicBoolean(false));
   }

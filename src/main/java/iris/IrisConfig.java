@@ -65,7 +65,11 @@ public record IrisConfig(
     }
   }
 
-  public record Pipeline(Duration lease, Duration sweepInterval, int sweepLimit) {}
+  /**
+   * The stages' claims: how long one holds, how often a stage looks for work no wake-up
+   * announced, how many groups it takes at once, and the intake rate above which it yields.
+   */
+  public record Pipeline(Duration lease, Duration poll, int batchGroups, int yieldAboveAlertsPerSecond) {}
 
   public record Cluster(boolean enabled, String host, int port, List<String> members, int eventBusPort) {}
 
@@ -90,7 +94,7 @@ public record IrisConfig(
     }
   }
 
-  public record Enrich(int concurrency, int queueSize, Duration reuse, int runbooks, int pastIncidents, int infrastructure) {}
+  public record Enrich(int concurrency, Duration reuse, int runbooks, int pastIncidents, int infrastructure) {}
 
   /** Routing and delivery; {@code defaultTeamsWebhookUrl} is a secret. */
   public record Notify(String hostLabel, List<String> serviceLabels, String defaultTeamsWebhookUrl, String defaultEmail,
@@ -162,8 +166,9 @@ public record IrisConfig(
             source.integer("webhook.max_in_flight", 1, 64),
             source.integer("webhook.retry_after_seconds", 1, 3600)),
         new Pipeline(Duration.ofSeconds(source.integer("pipeline.lease_seconds", 1, 86_400)),
-            Duration.ofMillis(Math.max(100, (long) source.integer("pipeline.sweep_interval_seconds", 0, 86_400) * 1000)),
-            source.integer("pipeline.sweep_limit", 1, 100_000)),
+            Duration.ofMillis(source.integer("pipeline.poll_ms", 50, 3_600_000)),
+            source.integer("pipeline.batch_groups", 1, 1000),
+            source.integer("pipeline.yield_above_alerts_per_second", 0, 10_000_000)),
         new Cluster(source.flag("cluster.enabled"), source.string("cluster.host"),
             source.integer("cluster.port", 1, 65535), members, source.integer("cluster.eventbus_port", 0, 65535)),
         Path.of(source.string("templates_dir").isBlank() ? "./templates" : source.string("templates_dir")),
@@ -175,7 +180,7 @@ public record IrisConfig(
         new Ollama(httpUrl(source, "ollama.url", "IRIS_OLLAMA_URL"), source.string("ollama.embed_model").strip(),
             source.string("ollama.chat_model").strip(),
             Duration.ofMillis(source.integer("ollama.timeout_ms", 100, 600_000))),
-        new Enrich(source.integer("enrich.concurrency", 1, 256), source.integer("enrich.queue_size", 0, 1_000_000),
+        new Enrich(source.integer("enrich.concurrency", 1, 256),
             Duration.ofMinutes(source.integer("enrich.reuse_minutes", 0, 10_080)),
             source.integer("enrich.runbooks", 0, 20), source.integer("enrich.past_incidents", 0, 20),
             source.integer("enrich.infrastructure", 0, 20)),

@@ -19,7 +19,8 @@ import iris.registry.HostTagStore;
 import iris.registry.MaintainerStore;
 import iris.registry.RegistryRoutes;
 import iris.registry.ServiceStore;
-import iris.incident.IncidentEvents;
+import iris.incident.Stage;
+import iris.incident.StageLoop;
 import iris.incident.IncidentRoutes;
 import iris.ingest.IngestBatcher;
 import iris.ingest.WebhookRoutes;
@@ -49,7 +50,12 @@ public final class WebhookVerticle extends VerticleBase {
 
     IrisConfig.Webhook webhook = config.webhook();
     IngestBatcher batcher = new IngestBatcher(vertx, components.incidents(), components.ingestMetrics(),
-        changes -> IncidentEvents.announce(vertx.eventBus(), changes),
+        changes -> {
+          components.intakeLoad().add(changes.size());
+          if (!changes.isEmpty()) {
+            StageLoop.wake(vertx.eventBus(), Stage.ENRICH);
+          }
+        },
         webhook.batchWindow(), webhook.batchMaxAlerts(), webhook.maxInFlight());
     new WebhookRoutes(webhook.token(), webhook.maxBodyBytes(), webhook.retryAfterSeconds(), batcher,
         components.ingestMetrics()).addRoutes(router);

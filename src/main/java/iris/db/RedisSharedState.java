@@ -9,9 +9,13 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.List;
 
-/** {@link SharedState} on Redis, shared by every node of a cluster. Keys are prefixed "iris:". */
+/**
+ * {@link SharedState} on Redis, shared by every node of a cluster. Keys are prefixed "iris:".
+ * Every command fails after {@link #COMMAND_TIMEOUT_MS}: a hung Redis slows nothing down for long.
+ */
 public final class RedisSharedState implements SharedState {
   private static final String PREFIX = "iris:";
+  static final long COMMAND_TIMEOUT_MS = 1000;
   private final Redis client;
   private final RedisAPI redis;
 
@@ -23,37 +27,41 @@ public final class RedisSharedState implements SharedState {
     this.redis = RedisAPI.api(client);
   }
 
+  private static <T> Future<T> bounded(Future<T> command) {
+    return command.timeout(COMMAND_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   private static String ms(Duration ttl) {
     return Long.toString(Math.max(1, ttl.toMillis()));
   }
 
   @Override
   public Future<Boolean> setIfAbsent(String key, String value, Duration ttl) {
-    return redis.set(List.of(PREFIX + key, value, "NX", "PX", ms(ttl))).map(r -> r != null);
+    return bounded(redis.set(List.of(PREFIX + key, value, "NX", "PX", ms(ttl)))).map(r -> r != null);
   }
 
   @Override
   public Future<Void> set(String key, String value, Duration ttl) {
-    return redis.set(List.of(PREFIX + key, value, "PX", ms(ttl))).mapEmpty();
+    return bounded(redis.set(List.of(PREFIX + key, value, "PX", ms(ttl)))).mapEmpty();
   }
 
   @Override
   public Future<String> get(String key) {
-    return redis.get(PREFIX + key).map(r -> r == null ? null : r.toString());
+    return bounded(redis.get(PREFIX + key)).map(r -> r == null ? null : r.toString());
   }
 
   @Override
   public Future<Void> delete(String key) {
-    return redis.del(List.of(PREFIX + key)).mapEmpty();
+    return bounded(redis.del(List.of(PREFIX + key))).mapEmpty();
   }
 
   @Override
   public Future<Long> increment(String key, Duration ttl) {
     String k = PREFIX + key;
     // INCR then PEXPIRE NX in one round trip: the expiry is set only when the key is new.
-    return client.batch(List.of(
+    return bounded(client.batch(List.of(
             io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.INCR).arg(k),
-            io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PEXPIRE).arg(k).arg(ms(ttl)).arg("NX")))
+            io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PEXPIRE).arg(k).arg(ms(ttl)).arg("NX"))))
         .map(responses -> responses.get(0).toLong());
   }
 

@@ -5,12 +5,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import iris.incident.IncidentChange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** SQL on {@code enrichments}, and the pipeline columns of {@code incidents} that enrichment moves. */
+/** SQL on {@code enrichments}, and what enrichment reads of {@code incidents} (it moves them only through the pipeline). */
 public final class EnrichmentStore {
 
   /**
@@ -18,87 +17,48 @@ public final class EnrichmentStore {
    *
    * @param recentEnrichment an enrichment of its group and alert name recent enough to reuse, or null
    */
-  public record Waiting(long id, long groupId, String alertname, String severity, String service, String instance,
+  public record Waiting(long id, long groupId, String status, String alertname, String severity, String service, String instance,
                         JsonObject labels, JsonObject annotations, Long recentEnrichment) {}
 
-  /** A saved enrichment and the incidents it moved on. */
-  public record Linked(long enrichmentId, List<IncidentChange> moved) {}
-
   private final Pool pool;
-  private final Duration lease;
 
-  /** @param lease how long the notifier has before the sweeper re-announces an enriched incident */
-  public EnrichmentStore(Pool pool, Duration lease) {
+  public EnrichmentStore(Pool pool) {
     this.pool = pool;
-    this.lease = lease;
   }
 
   /**
-   * Those of {@code ids} that are firing and still waiting for enrichment, each with the
-   * enrichment of its group and alert name made within {@code reuse}, if any.
+   * The incidents of a group waiting for enrichment (firing and resolved), at most
+   * {@code limit}; a firing one comes with the enrichment of its group and alert name made
+   * within {@code reuse}, if any.
    */
-  public Future<List<Waiting>> waitingFiring(List<Long> ids, Duration reuse) {
+  public Future<List<Waiting>> waiting(long groupId, int limit, Duration reuse) {
     String sql = """
-        SELECT i.id, i.group_id, i.alertname, i.severity, i.service, i.instance, i.labels, i.annotations,
+        SELECT i.id, i.group_id, i.status, i.alertname, i.severity, i.service, i.instance, i.labels, i.annotations,
                e.id AS recent_enrichment
         FROM incidents i LEFT JOIN enrichments e ON e.group_id = i.group_id AND e.alertname = i.alertname
-          AND e.created_at > now() - $2::bigint * interval '1 millisecond'
-        WHERE i.id = ANY($1) AND i.status = 'firing' AND i.pipeline_state = 'received' ORDER BY i.id""";
-    return pool.preparedQuery(sql).execute(Tuple.of(ids.toArray(Long[]::new), reuse.toMillis())).map(rows -> {
+          AND e.created_at > now() - $3::bigint * interval '1 millisecond'
+        WHERE i.group_id = $1 AND i.pipeline_state = 'received' AND i.pipeline_due_at <= now()
+        ORDER BY i.id LIMIT $2""";
+    return pool.preparedQuery(sql).execute(Tuple.of(groupId, limit, reuse.toMillis())).map(rows -> {
       List<Waiting> out = new ArrayList<>();
       for (Row r : rows) {
-        out.add(new Waiting(r.getLong("id"), r.getLong("group_id"), r.getString("alertname"), r.getString("severity"),
-            r.getString("service"), r.getString("instance"), json(r.getValue("labels")), json(r.getValue("annotations")),
-            r.getLong("recent_enrichment")));
+        out.add(new Waiting(r.getLong("id"), r.getLong("group_id"), r.getString("status"), r.getString("alertname"),
+            r.getString("severity"), r.getString("service"), r.getString("instance"), json(r.getValue("labels")),
+            json(r.getValue("annotations")), r.getLong("recent_enrichment")));
       }
       return out;
     });
   }
 
-  /** Saves the enrichment of a group and alert name, attaches it and moves the incidents on, in one statement. */
-  public Future<Linked> saveAndLink(long groupId, String alertname, String generatedBy, JsonObject result, List<Long> incidentIds) {
+  /** Saves the enrichment of a group and alert name (the newest replaces an older one); returns its id. */
+  public Future<Long> save(long groupId, String alertname, String generatedBy, JsonObject result) {
     String sql = """
-        WITH saved AS (
-          INSERT INTO enrichments (group_id, alertname, generated_by, result) VALUES ($1, $2, $3, $4)
-          ON CONFLICT (group_id, alertname) DO UPDATE SET generated_by = EXCLUDED.generated_by,
-            result = EXCLUDED.result, created_at = now()
-          RETURNING id),
-        moved AS (
-          UPDATE incidents SET enrichment_id = (SELECT id FROM saved), pipeline_state = 'enriched',
-            pipeline_lease_until = now() + $6::bigint * interval '1 millisecond'
-          WHERE id = ANY($5) AND pipeline_state = 'received' RETURNING id, status, group_id)
-        SELECT saved.id AS enrichment_id, moved.id, moved.status, moved.group_id FROM saved LEFT JOIN moved ON true""";
-    Tuple params = Tuple.of(groupId, alertname, generatedBy, result).addArrayOfLong(incidentIds.toArray(Long[]::new))
-        .addLong(lease.toMillis());
-    return pool.preparedQuery(sql).execute(params).map(rows -> {
-      long enrichmentId = rows.iterator().next().getLong("enrichment_id");
-      List<IncidentChange> moved = new ArrayList<>();
-      rows.forEach(r -> {
-        if (r.getLong("id") != null) {
-          moved.add(new IncidentChange(r.getLong("id"), r.getString("status"), r.getLong("group_id")));
-        }
-      });
-      return new Linked(enrichmentId, moved);
-    });
-  }
-
-  /** Attaches the enrichment and moves the incidents on; returns those that moved. */
-  public Future<List<IncidentChange>> link(long enrichmentId, List<Long> incidentIds) {
-    String sql = """
-        UPDATE incidents SET enrichment_id = $1, pipeline_state = 'enriched',
-          pipeline_lease_until = now() + $3::bigint * interval '1 millisecond'
-        WHERE id = ANY($2) AND pipeline_state = 'received' RETURNING id, status, group_id""";
-    return pool.preparedQuery(sql).execute(Tuple.of(enrichmentId).addArrayOfLong(incidentIds.toArray(Long[]::new))
-        .addLong(lease.toMillis())).map(EnrichmentStore::changes);
-  }
-
-  /** Resolutions need no new enrichment: they move straight on to the notifier. */
-  public Future<List<IncidentChange>> passResolved(List<Long> ids) {
-    String sql = """
-        UPDATE incidents SET pipeline_state = 'enriched', pipeline_lease_until = now() + $2::bigint * interval '1 millisecond'
-        WHERE id = ANY($1) AND status = 'resolved' AND pipeline_state = 'received' RETURNING id, status, group_id""";
-    return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new)).addLong(lease.toMillis()))
-        .map(EnrichmentStore::changes);
+        INSERT INTO enrichments (group_id, alertname, generated_by, result) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (group_id, alertname) DO UPDATE SET generated_by = EXCLUDED.generated_by,
+          result = EXCLUDED.result, created_at = now()
+        RETURNING id""";
+    return pool.preparedQuery(sql).execute(Tuple.of(groupId, alertname, generatedBy, result))
+        .map(rows -> rows.iterator().next().getLong("id"));
   }
 
   /** The latest incidents on an instance, other than {@code exclude}: "what else happened here". */
@@ -140,12 +100,6 @@ public final class EnrichmentStore {
 
   public Future<Void> markLearned(long incidentId) {
     return pool.preparedQuery("UPDATE incidents SET learned_at = now() WHERE id = $1").execute(Tuple.of(incidentId)).mapEmpty();
-  }
-
-  private static List<IncidentChange> changes(Iterable<Row> rows) {
-    List<IncidentChange> out = new ArrayList<>();
-    rows.forEach(r -> out.add(new IncidentChange(r.getLong("id"), r.getString("status"), r.getLong("group_id"))));
-    return out;
   }
 
   private static JsonObject json(Object value) {

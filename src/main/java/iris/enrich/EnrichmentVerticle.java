@@ -1,7 +1,6 @@
 package iris.enrich;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -11,13 +10,13 @@ import io.vertx.core.json.JsonObject;
 import iris.Components;
 import iris.EventAddress;
 import iris.IrisConfig;
-import iris.enrich.EnrichmentStore.Linked;
 import iris.enrich.EnrichmentStore.Waiting;
-import iris.incident.IncidentChange;
-import iris.incident.IncidentEvents;
+import iris.incident.Claim;
+import iris.incident.Pipeline;
+import iris.incident.Stage;
+import iris.incident.StageLoop;
 import iris.registry.OwnershipStore;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,23 +25,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes {@code iris.incident.changed}. New firing incidents are enriched once per alert
- * group and alert name (a storm of thousands of alerts of three kinds is three enrichments),
- * stored, moved to {@code enriched} and announced on {@code iris.incident.enriched}.
+ * The enrich stage: claims alert groups with received incidents, enriches each alert name of a
+ * group once (or reuses a recent enrichment of it), and moves the incidents on to the notifier.
  * Resolutions pass straight on, and teach the knowledge base when they carry a root cause.
  */
 public final class EnrichmentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EnrichmentVerticle.class);
   private static final long CATCH_UP_MS = 60_000;
+  /** Incidents of one group taken per claim: a huge group is worked on in slices. */
+  private static final int GROUP_SLICE = 1000;
+  /** Alert names of one group enriched at the same time. */
+  private static final int KINDS_AT_ONCE = 4;
+  static final String STORM = "the intake is under storm load: template used instead of the LLM";
 
   private final Components components;
-  private final Map<String, Future<Long>> inFlight = new HashMap<>();
   private EnrichmentStore store;
   private Enricher enricher;
-  private EnrichmentQueue queue;
   private IncidentLearner learner;
+  private Pipeline pipeline;
+  private StageLoop loop;
   private Timer took;
   private MeterRegistry registry;
+  private IrisConfig.Enrich settings;
 
   public EnrichmentVerticle(Components components) {
     this.components = components;
@@ -51,25 +55,36 @@ public final class EnrichmentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     IrisConfig config = components.config();
-    store = new EnrichmentStore(components.pool(), config.pipeline().lease());
+    settings = config.enrich();
+    store = new EnrichmentStore(components.pool());
+    pipeline = components.pipeline();
     Narrator template = new TemplateNarrator(components.templates());
     Narrator llm = config.ollama().enabled()
         ? new OllamaNarrator(components.http(), config.ollama().url(), config.ollama().chatModel(), config.ollama().timeout())
         : null;
-    enricher = new Enricher(components.knowledge(), store, llm, template, config.enrich(),
+    enricher = new Enricher(components.knowledge(), store, llm, template, settings,
         new OwnershipStore(components.pool()), config.notifications());
-    queue = new EnrichmentQueue(config.enrich().concurrency(), config.enrich().queueSize());
     learner = new IncidentLearner(components.incidents(), store, components.knowledge());
     registry = components.registry();
-    took = Timer.builder("iris_enrichment_seconds").description("Time to enrich one alert kind of one group")
-        .publishPercentiles(0.5, 0.99).register(registry);
-    Gauge.builder("iris_enrichment_queue_waiting", queue, EnrichmentQueue::waiting).register(registry);
+    took = Timer.builder("iris_enrichment_seconds").description("Time to enrich one alert name of one group")
+        .serviceLevelObjectives(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(250),
+            java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5),
+            java.time.Duration.ofSeconds(20))
+        .register(registry);
 
-    var changed = vertx.eventBus().<JsonObject>consumer(EventAddress.INCIDENT_CHANGED.address(), m -> handle(m.body()));
+    IrisConfig.Pipeline p = config.pipeline();
+    loop = new StageLoop(vertx, pipeline, Stage.ENRICH, Math.min(p.batchGroups(), settings.concurrency()),
+        components.intakeLoad()::busy, p.lease(), p.poll(), this::work);
     var annotated = vertx.eventBus().<JsonObject>consumer(EventAddress.INCIDENT_ANNOTATED.address(),
         m -> learner.learn(m.body().getLong("id")).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", m.body().getLong("id"), e.getMessage())));
     vertx.setPeriodic(1000, CATCH_UP_MS, id -> catchUp());
-    return Future.join(changed.completion(), annotated.completion());
+    return Future.join(loop.start(), annotated.completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    loop.stop();
+    return Future.succeededFuture();
   }
 
   private void catchUp() {
@@ -77,58 +92,67 @@ public final class EnrichmentVerticle extends VerticleBase {
     learner.learnPending(100).onFailure(e -> LOG.warn("Learning from resolved incidents failed: {}", e.getMessage()));
   }
 
-  private void handle(JsonObject message) {
-    List<IncidentChange> changes = IncidentEvents.changes(message);
-    List<Long> firing = changes.stream().filter(c -> "firing".equals(c.status())).map(IncidentChange::id).toList();
-    List<Long> resolved = changes.stream().filter(c -> "resolved".equals(c.status())).map(IncidentChange::id).toList();
-    if (!resolved.isEmpty()) {
-      store.passResolved(resolved).onSuccess(this::announce)
-          .onFailure(e -> LOG.warn("Cannot pass resolutions on (the sweeper retries): {}", e.getMessage()));
-      resolved.forEach(id -> learner.learn(id).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", id, e.getMessage())));
-    }
-    if (!firing.isEmpty()) {
-      store.waitingFiring(firing, components.config().enrich().reuse()).onSuccess(this::enrichByKind)
-          .onFailure(e -> LOG.warn("Cannot load incidents to enrich (the sweeper retries): {}", e.getMessage()));
-    }
+  /** One claimed group: its resolutions pass on, each alert name of its firing incidents is enriched once. */
+  private Future<Void> work(Claim claim) {
+    return store.waiting(claim.groupId(), GROUP_SLICE, settings.reuse()).compose(waiting -> {
+      List<Long> resolved = waiting.stream().filter(w -> "resolved".equals(w.status())).map(Waiting::id).toList();
+      Map<String, List<Waiting>> byName = new LinkedHashMap<>();
+      waiting.stream().filter(w -> "firing".equals(w.status()))
+          .forEach(w -> byName.computeIfAbsent(w.alertname(), k -> new ArrayList<>()).add(w));
+      Future<Void> passed = pipeline.enriched(claim, resolved, null).map(moved -> {
+        moved.forEach(id -> learner.learn(id).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", id, e.getMessage())));
+        return null;
+      });
+      return passed.compose(v -> inSlices(new ArrayList<>(byName.values()), incidents -> enrichKind(claim, incidents)));
+    }).onSuccess(v -> StageLoop.wake(vertx.eventBus(), Stage.NOTIFY));
   }
 
-  private void enrichByKind(List<Waiting> waiting) {
-    Map<String, List<Waiting>> byKind = new LinkedHashMap<>();
-    waiting.forEach(w -> byKind.computeIfAbsent(w.groupId() + "\u0000" + w.alertname(), k -> new ArrayList<>()).add(w));
-    byKind.forEach((key, incidents) -> enrichAndLink(key, incidents)
-        .onSuccess(this::announce)
-        .onFailure(e -> LOG.warn("Enrichment of {} failed (the sweeper retries): {}", incidents.get(0).alertname(), e.getMessage())));
+  /** Runs {@code task} over {@code items}, {@link #KINDS_AT_ONCE} at a time. */
+  private static <T> Future<Void> inSlices(List<T> items, java.util.function.Function<T, Future<?>> task) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < items.size(); from += KINDS_AT_ONCE) {
+      List<T> slice = items.subList(from, Math.min(items.size(), from + KINDS_AT_ONCE));
+      chain = chain.compose(v -> Future.all(slice.stream().map(task).toList()).mapEmpty());
+    }
+    return chain;
   }
 
-  /**
-   * Attaches the enrichment for one group and alert name to these incidents: one already
-   * running, a recent one, or a new one; returns the incidents that moved on.
-   */
-  private Future<List<IncidentChange>> enrichAndLink(String key, List<Waiting> incidents) {
+  /** The incidents of one alert name in the group: a recent enrichment of it, or a new one. */
+  private Future<List<Long>> enrichKind(Claim claim, List<Waiting> incidents) {
     List<Long> ids = incidents.stream().map(Waiting::id).toList();
-    Future<Long> running = inFlight.get(key);
-    if (running != null) {
-      return running.compose(enrichmentId -> store.link(enrichmentId, ids));
-    }
     Long recent = incidents.get(0).recentEnrichment();
-    if (recent != null) {
-      return store.link(recent, ids);
-    }
-    Future<Linked> created = create(context(incidents), ids);
-    inFlight.put(key, created.map(Linked::enrichmentId));
-    return created.onComplete(r -> inFlight.remove(key)).map(Linked::moved);
+    Future<Long> enrichment = recent != null ? Future.succeededFuture(recent) : create(context(incidents));
+    return enrichment.compose(id -> pipeline.enriched(claim, ids, id));
   }
 
-  private Future<Linked> create(AlertContext alert, List<Long> incidentIds) {
+  private Future<Long> create(AlertContext alert) {
     long started = System.nanoTime();
-    return queue.submit(degraded -> enricher.enrich(alert, degraded))
+    // Under a storm the LLM would hold each group for seconds: the template writes at once.
+    String degraded = components.intakeLoad().busy() ? STORM : null;
+    return enricher.enrich(alert, degraded)
         .recover(e -> Future.succeededFuture(failed(alert, e)))
         .compose(result -> {
-          Counter.builder("iris_enrichments_total").description("Enrichments made, by who wrote the narrative")
-              .tag("generated_by", result.getString("generated_by")).register(registry).increment();
-          return store.saveAndLink(alert.groupId(), alert.alertname(), result.getString("generated_by"), result, incidentIds);
+          Counter.builder("iris_enrichments_total").description("Enrichments made, by who wrote the narrative and why the LLM was not used")
+              .tag("generated_by", result.getString("generated_by"))
+              .tag("fallback", fallback(result))
+              .register(registry).increment();
+          return store.save(alert.groupId(), alert.alertname(), result.getString("generated_by"), result);
         })
-        .onSuccess(linked -> took.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+        .onSuccess(id -> took.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+  }
+
+  /** A short, bounded label: none, an error, a timeout or a degraded run. */
+  private static String fallback(JsonObject result) {
+    String reason = result.getString("fallback_reason");
+    if (result.containsKey("error")) {
+      return "error";
+    }
+    if (reason == null) {
+      return "none";
+    }
+    String lower = reason.toLowerCase();
+    return lower.contains("timed out") || lower.contains("timeout") ? "timeout"
+        : lower.contains("not found") ? "model_not_found" : "llm_failed";
   }
 
   /** Retrieval itself failed (e.g. a broken template): the alert still goes on, saying so. */
@@ -145,11 +169,5 @@ public final class EnrichmentVerticle extends VerticleBase {
     List<String> instances = incidents.stream().map(Waiting::instance).filter(i -> i != null).distinct().limit(20).toList();
     return new AlertContext(first.groupId(), first.alertname(), first.severity(), first.service(), first.instance(),
         first.labels(), first.annotations(), incidents.stream().map(Waiting::id).toList(), instances);
-  }
-
-  private void announce(List<IncidentChange> changes) {
-    if (!changes.isEmpty()) {
-      IncidentEvents.announce(vertx.eventBus(), EventAddress.INCIDENT_ENRICHED, changes);
-    }
   }
 }

@@ -88,7 +88,7 @@ public final class IncidentRoutes {
         case NOT_FOUND -> ctx.fail(HttpProblem.notFound("incident " + id));
         case ALREADY_RESOLVED -> ctx.fail(new HttpProblem(409, "conflict", "incident " + id + " is already resolved", null));
         case RESOLVED -> {
-          IncidentEvents.announce(eventBus, List.of(result.change()));
+          StageLoop.wake(eventBus, Stage.ENRICH);
           store.find(id).onSuccess(found -> respond(ctx, id, found)).onFailure(ctx::fail);
         }
       }

@@ -8,7 +8,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,14 +31,16 @@ public final class IncidentStore {
         last_seen_at = now(), delivery_count = g.delivery_count + 1
       RETURNING id, receiver, group_key""";
 
+  // The intake enters incidents into the pipeline (iris.incident.Pipeline owns every later
+  // move): new ones and resolutions start at "received", due at once.
   // A repeat delivery only refreshes the row. A firing alert that Iris already holds as
   // resolved is a late copy (HA peer, retry) and never reopens it: a real re-fire has a new startsAt.
   private static final String UPSERT_INCIDENTS = """
       INSERT INTO incidents AS i (fingerprint, starts_at, ends_at, status, resolved_by, alertname, severity,
                                   instance, service, labels, annotations, generator_url, group_id,
-                                  delivery_count, pipeline_lease_until)
+                                  delivery_count)
       SELECT f, sa, ea, st, CASE WHEN st = 'resolved' THEN 'alertmanager' END, an, sv, ins, svc,
-             lb::jsonb, ann::jsonb, gu, gid, d, now() + $14::bigint * interval '1 millisecond'
+             lb::jsonb, ann::jsonb, gu, gid, d
       FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
                   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::int[])
            AS x(f, sa, ea, st, an, sv, ins, svc, lb, ann, gu, gid, d)
@@ -54,7 +55,8 @@ public final class IncidentStore {
         ends_at = CASE WHEN i.status = 'resolved' THEN i.ends_at ELSE EXCLUDED.ends_at END,
         status_changed_at = CASE WHEN i.status = 'firing' AND EXCLUDED.status = 'resolved' THEN now() ELSE i.status_changed_at END,
         pipeline_state = CASE WHEN i.status = 'firing' AND EXCLUDED.status = 'resolved' THEN 'received' ELSE i.pipeline_state END,
-        pipeline_lease_until = CASE WHEN i.status = 'firing' AND EXCLUDED.status = 'resolved' THEN EXCLUDED.pipeline_lease_until ELSE i.pipeline_lease_until END
+        pipeline_due_at = CASE WHEN i.status = 'firing' AND EXCLUDED.status = 'resolved' THEN now() ELSE i.pipeline_due_at END,
+        pipeline_changed_at = CASE WHEN i.status = 'firing' AND EXCLUDED.status = 'resolved' THEN now() ELSE i.pipeline_changed_at END
       RETURNING id, status, group_id, (xmax = 0) AS inserted, status_changed_at = now() AS changed_now""";
 
   private static final String SELECT = select("");
@@ -69,11 +71,9 @@ public final class IncidentStore {
   }
 
   private final Pool pool;
-  private final Duration lease;
 
-  public IncidentStore(Pool pool, Duration lease) {
+  public IncidentStore(Pool pool) {
     this.pool = pool;
-    this.lease = lease;
   }
 
   /** Stores a batch in one transaction; returns the incidents whose state changed. */
@@ -159,7 +159,7 @@ public final class IncidentStore {
         .addArrayOfString(statuses).addArrayOfString(names).addArrayOfString(severities)
         .addArrayOfString(instances).addArrayOfString(services).addArrayOfString(labels)
         .addArrayOfString(annotations).addArrayOfString(urls).addArrayOfLong(groups)
-        .addArrayOfInteger(deliveries).addLong(lease.toMillis());
+        .addArrayOfInteger(deliveries);
     return conn.preparedQuery(UPSERT_INCIDENTS).execute(params)
         .map(IncidentStore::changes);
   }
@@ -178,10 +178,10 @@ public final class IncidentStore {
 
   // The notifier's deliveries of this incident, for the API (read-only here).
   private static final String DELIVERIES = """
-      , (SELECT coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'channel', d.channel,
+      , (SELECT coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'revision', d.revision, 'channel', d.channel,
             'recipient', d.recipient, 'state', d.state, 'attempts', d.attempts, 'last_error', d.last_error,
             'next_attempt_at', d.next_attempt_at, 'sent_at', d.sent_at) ORDER BY d.id), '[]'::json)
-         FROM deliveries d WHERE d.incident_ids @> ARRAY[i.id]) AS deliveries""";
+         FROM deliveries d WHERE d.incident_ids && ARRAY[i.id]) AS deliveries""";
 
   public Future<JsonObject> find(long id) {
     String sql = select(DELIVERIES) + " WHERE i.id = $1";
@@ -250,10 +250,10 @@ public final class IncidentStore {
         UPDATE incidents SET status = 'resolved', resolved_by = 'manual', ends_at = now(),
           status_changed_at = now(), resolution_notes = COALESCE($2, resolution_notes),
           annotated_at = CASE WHEN $2::text IS NOT NULL THEN now() ELSE annotated_at END,
-          pipeline_state = 'received', pipeline_lease_until = now() + $3::bigint * interval '1 millisecond'
+          pipeline_state = 'received', pipeline_due_at = now(), pipeline_changed_at = now()
         WHERE id = $1 AND status = 'firing'
         RETURNING id, status, group_id""";
-    return pool.preparedQuery(sql).execute(Tuple.of(id, note, lease.toMillis()))
+    return pool.preparedQuery(sql).execute(Tuple.of(id, note))
         .compose(rows -> {
           if (rows.size() == 1) {
             return Future.succeededFuture(new Resolution(ResolveOutcome.RESOLVED, change(rows.iterator().next())));
@@ -261,33 +261,6 @@ public final class IncidentStore {
           return pool.preparedQuery("SELECT 1 FROM incidents WHERE id = $1").execute(Tuple.of(id))
               .map(found -> new Resolution(found.size() == 0 ? ResolveOutcome.NOT_FOUND : ResolveOutcome.ALREADY_RESOLVED, null));
         });
-  }
-
-  /**
-   * Takes up to {@code limit} incidents still in "received" whose lease ran out, and extends
-   * their lease (longer each attempt, at most an hour) so a pipeline with no consumer is not flooded.
-   */
-  public Future<List<IncidentChange>> claimExpired(int limit) {
-    return claimExpired("received", limit);
-  }
-
-  /** The same for another waiting state ({@code enriched}: the notifier's work list). */
-  public Future<List<IncidentChange>> claimExpired(String state, int limit) {
-    String sql = """
-        UPDATE incidents i SET
-          pipeline_attempts = i.pipeline_attempts + 1,
-          pipeline_lease_until = now() + LEAST($2::bigint * interval '1 millisecond' * power(2, LEAST(i.pipeline_attempts, 10)), interval '1 hour')
-        WHERE i.id IN (
-          SELECT id FROM incidents
-          WHERE pipeline_state = $3 AND pipeline_lease_until < now()
-          ORDER BY pipeline_lease_until LIMIT $1
-          FOR UPDATE SKIP LOCKED)
-        RETURNING i.id, i.status, i.group_id""";
-    return pool.preparedQuery(sql).execute(Tuple.of(limit, lease.toMillis(), state)).map(rows -> {
-      List<IncidentChange> claimed = new ArrayList<>();
-      rows.forEach(row -> claimed.add(change(row)));
-      return claimed;
-    });
   }
 
   /** A row returning {@code id, status, group_id}. */

@@ -52,6 +52,8 @@ public final class AdaptiveCard {
    * The whole body to POST: {@code {"type":"message","attachments":[card]}}. Escaping can
    * triple the bytes of odd text, so the size is measured, not assumed.
    */
+  private static final int MAX_OTHERS = 8;
+
   public static JsonObject message(Notification n) {
     JsonObject message = null;
     for (double scale : SHRINK) {
@@ -160,6 +162,26 @@ public final class AdaptiveCard {
     if (!steps.isEmpty()) {
       body.add(heading("Remediation"));
       body.add(textBlock(numbered(steps)).put("spacing", "Small"));
+    }
+    n.others().stream().limit(MAX_OTHERS).forEach(f -> addFinding(body, f));
+  }
+
+  /** Another alert name of the group: its own summary, cause and steps under its name. */
+  private void addFinding(JsonArray body, Notification.Finding f) {
+    body.add(heading(TeamsMarkdown.inline(blank(f.alertname()) ? "(unnamed)" : f.alertname(), cap(MAX_FIELD))));
+    if (!blank(f.summary())) {
+      body.add(textBlock(TeamsMarkdown.paragraphs(f.summary(), cap(MAX_PARAGRAPH))).put("spacing", "Small"));
+    }
+    if (!blank(f.probableCause())) {
+      body.add(textBlock("**Probable cause:** " + TeamsMarkdown.inline(f.probableCause(), cap(MAX_PARAGRAPH))).put("spacing", "Small"));
+    }
+    List<String> steps = f.remediation() == null ? List.of()
+        : f.remediation().stream().filter(s -> !blank(s)).limit(MAX_STEPS).toList();
+    if (!steps.isEmpty()) {
+      body.add(textBlock(numbered(steps)).put("spacing", "Small"));
+    }
+    if (f.runbook() != null && isWebUrl(f.runbook().url())) {
+      body.add(textBlock("[Runbook](" + f.runbook().url() + ")").put("spacing", "Small"));
     }
   }
 

@@ -16,7 +16,7 @@ final class Channels {
   static Map<String, Channel> from(Vertx vertx, WebClient http, IrisConfig config, Templates templates, Clock clock) {
     Map<String, Channel> channels = new LinkedHashMap<>();
     Duration timeout = config.notifications().timeout();
-    channels.put("teams", new TeamsChannel(http, timeout, clock));
+    channels.put("teams", new TeamsChannel(http, timeout, clock, config.notifications().teamsRatePerSecond()));
     IrisConfig.Email email = config.email();
     EmailRenderer renderer = new EmailRenderer(templates);
     switch (email.transport()) {

@@ -3,18 +3,22 @@ package iris.notify;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import iris.notify.Notification.AlertLine;
+import iris.notify.Notification.Finding;
 import iris.notify.Notification.Link;
 import iris.notify.NotifyStore.Pending;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Writes the one message for a group's incidents (to one recipient): the enrichment of the
- * most severe alert, every alert as a line, and the links an operator follows.
+ * Writes the one message for a group's incidents (to one recipient), whatever alert names it
+ * holds: the enrichment of the most severe alert first, then that of each other alert name,
+ * every alert as a line, and the links an operator follows.
  */
 final class Composer {
   private static final List<String> SEVERITY_ORDER = List.of("critical", "error", "warning", "info");
@@ -45,7 +49,26 @@ final class Composer {
     return new Notification(groupId, kind, lead.severity() == null ? "" : lead.severity(), title,
         resolved ? "Resolved after " + (duration == null ? "an unknown time" : HumanDuration.of(duration)) + ". " + summary : summary,
         resolved ? "" : enrichment.getString("probable_cause", ""), resolved ? List.of() : steps, lines,
-        links(lead, enrichment), enrichment.getString("generated_by", "template"), duration);
+        links(lead, enrichment), enrichment.getString("generated_by", "template"), duration,
+        resolved ? List.of() : others(sorted, lead.alertname()));
+  }
+
+  /** One finding per other alert name, in the order of their most severe alert. */
+  private static List<Finding> others(List<Pending> sorted, String leadName) {
+    Map<String, Pending> firstByName = new LinkedHashMap<>();
+    sorted.forEach(p -> firstByName.putIfAbsent(p.alertname(), p));
+    firstByName.remove(leadName);
+    List<Finding> findings = new ArrayList<>();
+    firstByName.values().forEach(p -> {
+      JsonObject e = p.enrichment() == null ? new JsonObject() : p.enrichment();
+      String runbook = p.annotations().getString("runbook_url");
+      findings.add(new Finding(p.alertname(),
+          e.getString("summary", p.annotations().getString("summary", p.annotations().getString("description", ""))),
+          e.getString("probable_cause", ""),
+          e.getJsonArray("remediation", new JsonArray()).stream().map(String::valueOf).toList(),
+          runbook != null && runbook.startsWith("http") ? new Link("Runbook", runbook) : null));
+    });
+    return findings;
   }
 
   private static List<Link> links(Pending lead, JsonObject enrichment) {

@@ -24,13 +24,10 @@ abstract class EmailChannel implements Channel {
   }
 
   @Override
-  public final Future<Void> send(Notification notification, Recipient recipient) {
-    return renderer.renderForDelivery(notification).compose(email -> deliver(email, recipient.email().strip()));
-  }
-
-  @Override
-  public final Future<Void> sendNotice(Notice notice, Recipient recipient) {
-    return renderer.renderNotice(notice).compose(email -> deliver(email, recipient.email().strip()));
+  public final Future<Void> send(Message message, Recipient recipient) {
+    Future<EmailRenderer.Email> email = message instanceof Notification n
+        ? renderer.renderForDelivery(n) : renderer.renderNotice((Notice) message);
+    return email.compose(e -> deliver(e, recipient.email().strip()));
   }
 
   /** Sends one rendered email; a failed future carries a {@link DeliveryFailure}. */

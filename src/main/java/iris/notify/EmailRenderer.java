@@ -88,6 +88,16 @@ public final class EmailRenderer {
     model.put("probable_cause", text(n.probableCause()));
     model.put("remediation", n.remediation() == null ? List.of()
         : n.remediation().stream().filter(s -> s != null && !s.isBlank()).map(String::strip).toList());
+    model.put("others", n.others().stream().map(f -> {
+      Map<String, Object> o = new HashMap<>();
+      o.put("alertname", text(f.alertname()));
+      o.put("summary", text(f.summary()));
+      o.put("probable_cause", text(f.probableCause()));
+      o.put("remediation", f.remediation().stream().filter(x -> x != null && !x.isBlank()).map(String::strip).toList());
+      o.put("runbook", f.runbook() != null && f.runbook().url() != null && f.runbook().url().matches("(?i)https?://\\S+")
+          ? f.runbook().url() : "");
+      return o;
+    }).toList());
     model.put("alerts", alerts(n));
     model.put("count", n.alerts() == null ? 0 : n.alerts().size());
     model.put("links", links(n));

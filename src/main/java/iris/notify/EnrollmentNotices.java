@@ -13,45 +13,46 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tells a host's maintainers (else the default channel) that its enrollment or unenrollment
- * succeeded or failed, on each channel they take. Best effort: a notice that cannot be sent is
- * logged; the job's own record is what an operator goes by.
+ * succeeded or failed, on each channel they take, through the outbox (retried, never twice).
  */
 final class EnrollmentNotices {
-  private static final Logger LOG = LoggerFactory.getLogger(EnrollmentNotices.class);
-
   private final HostStore hosts;
   private final OwnershipStore owners;
   private final Map<String, Channel> channels;
   private final IrisConfig.Notify config;
+  private final Outbox outbox;
 
-  EnrollmentNotices(HostStore hosts, OwnershipStore owners, Map<String, Channel> channels, IrisConfig.Notify config) {
+  EnrollmentNotices(HostStore hosts, OwnershipStore owners, Outbox outbox, Map<String, Channel> channels, IrisConfig.Notify config) {
     this.hosts = hosts;
+    this.outbox = outbox;
     this.owners = owners;
     this.channels = channels;
     this.config = config;
   }
 
-  /** @param finished {job_id, kind, state, host_id, hostname, target, error, maintainers} */
-  Future<Integer> handle(JsonObject finished) {
+  /**
+   * Writes the notice of a finished job to the outbox, once per recipient and channel (a repeated
+   * event adds nothing); returns the new rows' ids.
+   *
+   * @param finished {job_id, kind, state, host_id, hostname, target, error, maintainers}
+   */
+  Future<List<Long>> handle(JsonObject finished) {
     Notice notice = notice(finished);
+    String topic = "enrollment:" + finished.getLong("job_id");
     return maintainerNames(finished).compose(this::recipients).compose(recipients -> {
-      List<Future<?>> sends = new ArrayList<>();
+      List<Outbox.NewMessage> messages = new ArrayList<>();
       for (Map.Entry<Recipient, List<String>> entry : recipients.entrySet()) {
         for (String channelName : entry.getValue()) {
           Channel channel = channels.get(channelName);
           if (channel != null && channel.reaches(entry.getKey())) {
-            sends.add(channel.sendNotice(notice, entry.getKey()).onFailure(e -> LOG.warn("Enrollment notice to {} by {} failed: {}",
-                entry.getKey().name(), channelName, e.getMessage())));
+            messages.add(new Outbox.NewMessage(topic, null, List.of(), "notice", channelName, entry.getKey().name(), notice));
           }
         }
       }
-      return Future.join(sends).transform(done -> Future.succeededFuture(
-          (int) sends.stream().filter(Future::succeeded).count()));
+      return outbox.once(messages);
     });
   }
 

@@ -12,6 +12,8 @@ import java.util.List;
  * @param state "firing" or "resolved"
  * @param severity the group's highest severity (critical, warning, info, or empty)
  * @param duration for a resolved group, how long it fired; null while firing
+ * @param others the enrichment of each other alert name in the group (summary, probableCause
+ *     and remediation are the most severe one's)
  */
 public record Notification(
     long groupId,
@@ -24,7 +26,21 @@ public record Notification(
     List<AlertLine> alerts,
     List<Link> links,
     String generatedBy,
-    Duration duration) {
+    Duration duration,
+    List<Finding> others) implements Message {
+
+  public Notification {
+    others = others == null ? List.of() : List.copyOf(others);
+  }
+
+  /** A notification about one alert name only. */
+  public Notification(long groupId, String state, String severity, String title, String summary, String probableCause,
+      List<String> remediation, List<AlertLine> alerts, List<Link> links, String generatedBy, Duration duration) {
+    this(groupId, state, severity, title, summary, probableCause, remediation, alerts, links, generatedBy, duration, List.of());
+  }
+
+  /** What enrichment found for one alert name of the group. */
+  public record Finding(String alertname, String summary, String probableCause, List<String> remediation, Link runbook) {}
 
   /** One alert of the group as a line: name, instance, severity, since when. */
   public record AlertLine(String alertname, String instance, String severity, Instant since) {}

@@ -2,6 +2,8 @@ package iris.notify;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import iris.Hashes;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
@@ -24,16 +26,21 @@ public final class TeamsChannel implements Channel {
   private final WebClient client;
   private final Duration timeout;
   private final Clock clock;
+  private final int perSecond;
 
   public TeamsChannel(WebClient client, Duration timeout) {
-    this(client, timeout, Clock.systemUTC());
+    this(client, timeout, Clock.systemUTC(), 0);
   }
 
-  /** @param clock turns a Retry-After date into a wait */
-  public TeamsChannel(WebClient client, Duration timeout, Clock clock) {
+  /**
+   * @param clock turns a Retry-After date into a wait
+   * @param perSecond sends a second to one webhook (0 = no limit)
+   */
+  public TeamsChannel(WebClient client, Duration timeout, Clock clock, int perSecond) {
     this.client = client;
     this.timeout = timeout;
     this.clock = clock;
+    this.perSecond = perSecond;
   }
 
   @Override
@@ -47,13 +54,16 @@ public final class TeamsChannel implements Channel {
   }
 
   @Override
-  public Future<Void> send(Notification notification, Recipient recipient) {
-    return post(AdaptiveCard.message(notification).toBuffer(), recipient);
+  public Future<Void> send(Message message, Recipient recipient) {
+    JsonObject card = message instanceof Notification n ? AdaptiveCard.message(n) : AdaptiveCard.notice((Notice) message);
+    return post(card.toBuffer(), recipient);
   }
 
+  /** Teams allows about 4 requests a second per webhook: wait for a slot instead of being throttled. */
   @Override
-  public Future<Void> sendNotice(Notice notice, Recipient recipient) {
-    return post(AdaptiveCard.notice(notice).toBuffer(), recipient);
+  public RateLimit rateLimit(Recipient recipient) {
+    return reaches(recipient) && perSecond > 0
+        ? new RateLimit("teams:" + Hashes.sha256Hex(recipient.teamsWebhookUrl().strip()).substring(0, 16), perSecond) : null;
   }
 
   private Future<Void> post(Buffer card, Recipient recipient) {

@@ -54,20 +54,38 @@ public final class OwnershipStore {
    * @param serviceNames candidate service names from the alert's labels, in order of preference
    */
   public Future<Ownership> owners(String instance, List<String> serviceNames) {
-    return pool.preparedQuery(OWNERS).execute(Tuple.of(HostStore.hostPart(instance))
-            .addArrayOfString(serviceNames.toArray(String[]::new)))
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          List<ActiveTag> tags = new ArrayList<>();
-          for (Object o : array(r.getValue("tags"))) {
-            JsonObject t = (JsonObject) o;
-            tags.add(new ActiveTag(t.getLong("id"), t.getString("type"), t.getString("name"), t.getString("reason"), t.getString("created_by")));
-          }
-          List<String> services = array(r.getValue("services")).stream().map(String::valueOf).toList();
-          List<Contact> hostPeople = people(r.getValue("host_people"));
-          return new Ownership(r.getLong("host_id"), r.getString("hostname"), services, r.getBoolean("notify"), tags,
-              hostPeople.isEmpty() ? people(r.getValue("service_people")) : hostPeople, people(r.getValue("escalation_people")));
-        });
+    return ownersOf(List.of(new Lookup(instance, serviceNames))).map(found -> found.get(0));
+  }
+
+  /** What {@link #owners} finds for an instance and its candidate service names. */
+  public record Lookup(String instance, List<String> serviceNames) {}
+
+  /** {@link #owners} for many lookups (an alert group's instances) in one round trip; answers in the same order. */
+  public Future<List<Ownership>> ownersOf(List<Lookup> lookups) {
+    if (lookups.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Tuple> batch = lookups.stream().map(l -> Tuple.of(HostStore.hostPart(l.instance()))
+        .addArrayOfString(l.serviceNames().toArray(String[]::new))).toList();
+    return pool.preparedQuery(OWNERS).executeBatch(batch).map(rows -> {
+      List<Ownership> out = new ArrayList<>();
+      for (var r = rows; r != null; r = r.next()) {
+        out.add(ownership(r.iterator().next()));
+      }
+      return out;
+    });
+  }
+
+  private static Ownership ownership(Row r) {
+    List<ActiveTag> tags = new ArrayList<>();
+    for (Object o : array(r.getValue("tags"))) {
+      JsonObject t = (JsonObject) o;
+      tags.add(new ActiveTag(t.getLong("id"), t.getString("type"), t.getString("name"), t.getString("reason"), t.getString("created_by")));
+    }
+    List<String> services = array(r.getValue("services")).stream().map(String::valueOf).toList();
+    List<Contact> hostPeople = people(r.getValue("host_people"));
+    return new Ownership(r.getLong("host_id"), r.getString("hostname"), services, r.getBoolean("notify"), tags,
+        hostPeople.isEmpty() ? people(r.getValue("service_people")) : hostPeople, people(r.getValue("escalation_people")));
   }
 
   private static JsonArray array(Object value) {

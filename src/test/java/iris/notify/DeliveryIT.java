@@ -73,7 +73,7 @@ class DeliveryIT {
   void aFlakyHostsAlertWaitsForTheHoldAndOneThatResolvesEarlyIsDropped() throws Exception {
     // fired 50 s ago with a 60 s hold: held about 10 s, then sent
     long held = send("fp-flaky-1", "wobbly:9100", Instant.now().minusSeconds(50));
-    Knowledge.await("held", 10_000, () -> Sql.count(db, "SELECT count(*) FROM incidents WHERE id = ? AND notify_after IS NOT NULL", held) == 1);
+    Knowledge.await("held", 10_000, () -> Sql.count(db, "SELECT count(*) FROM incidents WHERE id = ? AND pipeline_due_at > now() AND pipeline_reason LIKE '%flaky%'", held) == 1);
     assertEquals("enriched", state(held));
     assertEquals(0, postsTo(teams, "wobbly:9100"));
     Knowledge.await("sent after the hold", 20_000, () -> "notified".equals(state(held)));
@@ -82,7 +82,7 @@ class DeliveryIT {
     // a blip: fires and resolves within the hold
     Instant start = Instant.now();
     long blip = send("fp-flaky-2", "wobbly:9101", start);
-    Knowledge.await("held", 10_000, () -> Sql.count(db, "SELECT count(*) FROM incidents WHERE id = ? AND notify_after IS NOT NULL", blip) == 1);
+    Knowledge.await("held", 10_000, () -> Sql.count(db, "SELECT count(*) FROM incidents WHERE id = ? AND pipeline_due_at > now() AND pipeline_reason LIKE '%flaky%'", blip) == 1);
     iris.webhook(Payloads.webhook("{}:{fp=\"fp-flaky-2\"}", Payloads.resolved("fp-flaky-2", "HostHighCpuLoad", "wobbly:9101",
         start, start.plusSeconds(20))).encode());
     Knowledge.await("dropped", 20_000, () -> "suppressed".equals(state(blip)));

@@ -1,0 +1,132 @@
+package iris.incident;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import iris.EventAddress;
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one stage on one node: claims a bounded batch of ready alert groups, works on them,
+ * releases them, and claims again while there is more. The event bus only wakes it; a poll
+ * finds what no wake-up announced (a hold that ended, a node that died). Nothing is queued in
+ * memory beyond the batch in hand, so a storm makes the stage fall behind, never overflow.
+ *
+ * <p>Used from one Vert.x context only.
+ */
+public final class StageLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(StageLoop.class);
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  private static final long YIELD_PAUSE_MS = 200;
+
+  /** The stage's work on one claimed group; a failure keeps the group for a backoff. */
+  public interface Work extends Function<Claim, Future<Void>> {}
+
+  private final Vertx vertx;
+  private final Pipeline pipeline;
+  private final Stage stage;
+  private final int batch;
+  private final BooleanSupplier yielding;
+  private final Duration lease;
+  private final Duration poll;
+  private final Work work;
+  private boolean running;
+  private boolean again;
+  private boolean stopped;
+  private MessageConsumer<JsonObject> consumer;
+
+  /**
+   * @param batch how many groups to claim and work on at once
+   * @param yielding true while the intake is under heavy load: then one group at a time, with
+   *     pauses, so webhook commits keep the CPU and the stage catches up after the storm
+   * @param lease how long a claim holds; longer than the slowest work on one group
+   */
+  public StageLoop(Vertx vertx, Pipeline pipeline, Stage stage, int batch, BooleanSupplier yielding, Duration lease, Duration poll, Work work) {
+    this.vertx = vertx;
+    this.pipeline = pipeline;
+    this.stage = stage;
+    this.batch = batch;
+    this.yielding = yielding;
+    this.lease = lease;
+    this.poll = poll;
+    this.work = work;
+  }
+
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(EventAddress.PIPELINE_WAKE.address(), m -> {
+      if (stage.sql().equals(m.body().getString("stage"))) {
+        wake();
+      }
+    });
+    vertx.setPeriodic(poll.toMillis(), poll.toMillis(), id -> wake());
+    wake();
+    return consumer.completion();
+  }
+
+  public void stop() {
+    stopped = true;
+  }
+
+  /** Claims now, or right after the batch in hand. */
+  public void wake() {
+    if (stopped) {
+      return;
+    }
+    if (running) {
+      again = true;
+      return;
+    }
+    boolean busy = yielding.getAsBoolean();
+    int size = busy ? 1 : batch;
+    running = true;
+    again = false;
+    pipeline.claim(stage, size, lease)
+        .compose(claims -> Future.join(claims.stream().map(this::run).toList()).map(claims.size()))
+        .onComplete(done -> {
+          running = false;
+          if (done.failed()) {
+            LOG.warn("The {} stage cannot claim work (retrying at the next poll): {}", stage.sql(), done.cause().toString());
+          } else if (done.result() >= size || again) {
+            if (busy) {
+              vertx.setTimer(YIELD_PAUSE_MS, t -> wake());
+            } else {
+              vertx.runOnContext(v -> wake());
+            }
+          }
+        });
+  }
+
+  private Future<Void> run(Claim claim) {
+    Future<Void> done;
+    try {
+      done = work.apply(claim);
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    return done.transform(result -> {
+      if (result.succeeded()) {
+        return pipeline.release(claim);
+      }
+      Duration wait = backoff(claim.attempts());
+      LOG.warn("The {} stage failed on alert group {} (attempt {}, again in {} s): {}", stage.sql(), claim.groupId(),
+          claim.attempts(), wait.toSeconds(), result.cause().toString());
+      return pipeline.backOff(claim, wait);
+    });
+  }
+
+  /** 1 s, 2 s, 4 s, … up to five minutes. */
+  static Duration backoff(int attempts) {
+    Duration wait = Duration.ofSeconds(1L << Math.min(Math.max(attempts - 1, 0), 9));
+    return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
+  }
+
+  /** Tells every node's loops of {@code stage} that work is ready. */
+  public static void wake(io.vertx.core.eventbus.EventBus eventBus, Stage stage) {
+    eventBus.publish(EventAddress.PIPELINE_WAKE.address(), new JsonObject().put("stage", stage.sql()));
+  }
+}

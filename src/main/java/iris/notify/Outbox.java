@@ -1,0 +1,167 @@
+package iris.notify;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outbox: every message Iris sends is a row of {@code deliveries}, whatever it is about.
+ * A message's identity is its topic ("group:12", "enrollment:7"), kind, recipient, channel and
+ * revision. A sender claims a row (a lease and a new claim token) and, right before posting,
+ * proves it still holds that claim ({@link #fence}); a sender that lost it never posts.
+ */
+public final class Outbox {
+
+  /** A message to write. {@code incidentIds} are the incidents it tells of (none for a notice). */
+  public record NewMessage(String topic, Long groupId, List<Long> incidentIds, String kind, String channel, String recipient,
+                           Message message) {}
+
+  /** A claimed row, as the sender needs it. */
+  public record Delivery(long id, String topic, List<Long> incidentIds, String kind, String channel, String recipient,
+                         String sendKey, JsonObject payload, int attempts, long token) {
+    Message message() {
+      return MessageJson.from(payload);
+    }
+  }
+
+  /** A firing message that told of some of the given incidents, and where it stands. */
+  public record Told(long id, String state, boolean leased, String recipient, String channel, List<Long> incidentIds) {}
+
+  // The next revision of this identity: a group that changes after its message was sent gets a
+  // new message, and the one sent is never touched again.
+  private static final String APPEND = """
+      WITH next AS (SELECT COALESCE(max(revision), 0) + 1 AS revision FROM deliveries
+                    WHERE topic = $1 AND kind = $2 AND channel = $3 AND recipient = $4)
+      INSERT INTO deliveries (topic, kind, channel, recipient, revision, send_key, group_id, incident_ids, payload)
+      SELECT $1, $2, $3, $4, next.revision, $1 || ':' || $2 || ':' || $3 || ':' || $4 || ':' || next.revision, $5, $6, $7
+      FROM next RETURNING id""";
+
+  // A message that exists once: a second write of it (a repeated event) adds nothing.
+  private static final String ONCE = """
+      INSERT INTO deliveries (topic, kind, channel, recipient, revision, send_key, group_id, incident_ids, payload)
+      VALUES ($1, $2, $3, $4, 1, $1 || ':' || $2 || ':' || $3 || ':' || $4 || ':1', $5, $6, $7)
+      ON CONFLICT (topic, kind, recipient, channel, revision) DO NOTHING RETURNING id""";
+
+  private final Pool pool;
+
+  public Outbox(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Writes each message as the next revision of its identity (in {@code client}'s transaction); returns the new ids. */
+  public Future<List<Long>> append(SqlClient client, List<NewMessage> messages) {
+    return write(client, APPEND, messages);
+  }
+
+  /** Writes messages that exist only once (notices); returns the ids of those not written before. */
+  public Future<List<Long>> once(List<NewMessage> messages) {
+    return write(pool, ONCE, messages);
+  }
+
+  private static Future<List<Long>> write(SqlClient client, String sql, List<NewMessage> messages) {
+    if (messages.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Tuple> batch = messages.stream().map(m -> Tuple.of(m.topic(), m.kind(), m.channel(), m.recipient(), m.groupId())
+        .addArrayOfLong(m.incidentIds().toArray(Long[]::new)).addValue(MessageJson.of(m.message()))).toList();
+    return client.preparedQuery(sql).executeBatch(batch).map(rows -> {
+      List<Long> ids = new ArrayList<>();
+      for (var r = rows; r != null; r = r.next()) {
+        r.forEach(row -> ids.add(row.getLong("id")));
+      }
+      return ids;
+    });
+  }
+
+  /** Takes a due row for {@code lease} with a new claim token; null when it is not due, settled, or held elsewhere. */
+  public Future<Delivery> claim(long id, Duration lease) {
+    String sql = """
+        UPDATE deliveries SET lease_until = now() + $2::bigint * interval '1 millisecond', attempts = attempts + 1,
+          claim_token = claim_token + 1
+        WHERE id = $1 AND state = 'queued' AND next_attempt_at <= now() AND lease_until <= now()
+        RETURNING id, topic, incident_ids, kind, channel, recipient, send_key, payload, attempts, claim_token""";
+    return pool.preparedQuery(sql).execute(Tuple.of(id, lease.toMillis())).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      return new Delivery(r.getLong("id"), r.getString("topic"), List.of(r.getArrayOfLongs("incident_ids")), r.getString("kind"),
+          r.getString("channel"), r.getString("recipient"), r.getString("send_key"),
+          r.getValue("payload") instanceof JsonObject o ? o : new JsonObject(), r.getInteger("attempts"), r.getLong("claim_token"));
+    });
+  }
+
+  /**
+   * True when {@code d}'s claim still holds; then it holds for {@code lease} more, longer than
+   * one send may take, so nobody else can claim the row while this send is on the wire.
+   */
+  public Future<Boolean> fence(Delivery d, Duration lease) {
+    return pool.preparedQuery("""
+            UPDATE deliveries SET lease_until = now() + $3::bigint * interval '1 millisecond'
+            WHERE id = $1 AND claim_token = $2 AND state = 'queued' RETURNING id""")
+        .execute(Tuple.of(d.id(), d.token(), lease.toMillis())).map(rows -> rows.size() == 1);
+  }
+
+  /** The message went out (a post cannot be taken back, so this holds whoever claims the row now). */
+  public Future<Void> sent(SqlClient client, long id) {
+    return client.preparedQuery("UPDATE deliveries SET state = 'sent', sent_at = now(), last_error = NULL WHERE id = $1 AND state = 'queued'")
+        .execute(Tuple.of(id)).mapEmpty();
+  }
+
+  public Future<Void> retryAt(Delivery d, String error, Duration wait) {
+    return pool.preparedQuery("""
+            UPDATE deliveries SET last_error = $3, next_attempt_at = now() + $4::bigint * interval '1 millisecond',
+              lease_until = now() WHERE id = $1 AND claim_token = $2 AND state = 'queued'""")
+        .execute(Tuple.of(d.id(), d.token(), error, wait.toMillis())).mapEmpty();
+  }
+
+  public Future<Void> failed(Delivery d, String error) {
+    return pool.preparedQuery("UPDATE deliveries SET state = 'failed', last_error = $3 WHERE id = $1 AND claim_token = $2 AND state = 'queued'")
+        .execute(Tuple.of(d.id(), d.token(), error)).mapEmpty();
+  }
+
+  /** Rows due now and not leased, oldest first. */
+  public Future<List<Long>> due(int limit) {
+    return pool.preparedQuery("SELECT id FROM deliveries WHERE state = 'queued' AND next_attempt_at <= now() AND lease_until <= now() "
+        + "ORDER BY next_attempt_at LIMIT $1").execute(Tuple.of(limit)).map(rows -> {
+          List<Long> ids = new ArrayList<>();
+          rows.forEach(r -> ids.add(r.getLong("id")));
+          return ids;
+        });
+  }
+
+  /**
+   * Cancels the firing messages not sent yet, not on the wire, and about incidents that are all
+   * resolved now: nobody needs to hear of an alert that fired and ended unseen.
+   */
+  public Future<Integer> cancelUnsentFiring(List<Long> resolvedIds) {
+    String sql = """
+        UPDATE deliveries d SET state = 'cancelled', last_error = 'resolved before it was sent'
+        WHERE d.kind = 'firing' AND d.incident_ids && $1 AND d.state = 'queued' AND d.lease_until <= now()
+          AND NOT EXISTS (SELECT 1 FROM incidents o WHERE o.id = ANY(d.incident_ids) AND o.status = 'firing')""";
+    return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfLong(resolvedIds.toArray(Long[]::new))).map(rows -> rows.rowCount());
+  }
+
+  /** The firing messages that told (or were to tell) of any of {@code incidentIds}. */
+  public Future<List<Told>> firingOf(List<Long> incidentIds) {
+    String sql = """
+        SELECT id, state, lease_until > now() AS leased, recipient, channel, incident_ids FROM deliveries
+        WHERE kind = 'firing' AND incident_ids && $1 ORDER BY id""";
+    return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfLong(incidentIds.toArray(Long[]::new))).map(rows -> {
+      List<Told> told = new ArrayList<>();
+      rows.forEach(r -> told.add(new Told(r.getLong("id"), r.getString("state"), r.getBoolean("leased"), r.getString("recipient"),
+          r.getString("channel"), List.of(r.getArrayOfLongs("incident_ids")))));
+      return told;
+    });
+  }
+}
