@@ -90,9 +90,14 @@ final class Deliver {
               ? "recipient " + d.recipient() + " no longer exists"
               : "no " + d.channel() + " address or channel for " + d.recipient()));
         }
-        return rateSlot(channel.rateLimit(recipient))
-            .compose(v -> outbox.fence(d, lease()))
-            .compose(mine -> {
+        long giveUpAt = clock.millis() + lease().toMillis() / 2;
+        return rateSlot(channel.rateLimit(recipient), giveUpAt).compose(slot -> {
+          if (!slot) {
+            // The destination is busy for longer than this claim should be held: back in the queue.
+            count(d, "rate_limited");
+            return outbox.later(d, Duration.ofSeconds(1));
+          }
+          return outbox.fence(d, lease()).compose(mine -> {
               if (!mine) {
                 count(d, "lost_claim");
                 LOG.info("Delivery {} was claimed elsewhere while it waited: not sent here", d.id());
@@ -101,7 +106,8 @@ final class Deliver {
               return channel.send(d.message(), recipient).transform(done -> done.succeeded()
                   ? dedup.markSent(d.sendKey()).compose(x -> recordSent(d))
                   : failed(d, done.cause()));
-            });
+          });
+        });
       });
     });
   }
@@ -119,20 +125,23 @@ final class Deliver {
     return owners.contact(d.recipient()).map(c -> c == null ? null : new Recipient(c.name(), c.email(), c.teamsWebhookUrl()));
   }
 
-  /** Waits for a slot of the destination's per-second budget, shared across the cluster. */
-  private Future<Void> rateSlot(Channel.RateLimit limit) {
+  /** Waits for a slot of the destination's per-second budget, shared across the cluster; false after {@code giveUpAt}. */
+  private Future<Boolean> rateSlot(Channel.RateLimit limit, long giveUpAt) {
     if (limit == null) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(true);
     }
     long now = clock.millis();
     long second = now / 1000;
     // A shared state that cannot answer costs the limit, never the message.
     return shared.increment("rate:" + limit.key() + ":" + second, Duration.ofSeconds(2)).otherwise(0L).compose(n -> {
       if (n <= limit.perSecond()) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(true);
       }
-      long wait = (second + 1) * 1000 - clock.millis() + 1;
-      return vertx.timer(Math.max(1, wait)).compose(v -> rateSlot(limit));
+      long next = (second + 1) * 1000 + 1;
+      if (next > giveUpAt) {
+        return Future.succeededFuture(false);
+      }
+      return vertx.timer(Math.max(1, next - clock.millis())).compose(v -> rateSlot(limit, giveUpAt));
     });
   }
 

@@ -125,6 +125,14 @@ public final class Outbox {
         .execute(Tuple.of(d.id(), d.token(), error, wait.toMillis())).mapEmpty();
   }
 
+  /** Puts a claimed row back for {@code wait} without counting the attempt (its destination was busy). */
+  public Future<Void> later(Delivery d, Duration wait) {
+    return pool.preparedQuery("""
+            UPDATE deliveries SET next_attempt_at = now() + $3::bigint * interval '1 millisecond', lease_until = now(),
+              attempts = attempts - 1 WHERE id = $1 AND claim_token = $2 AND state = 'queued'""")
+        .execute(Tuple.of(d.id(), d.token(), wait.toMillis())).mapEmpty();
+  }
+
   public Future<Void> failed(Delivery d, String error) {
     return pool.preparedQuery("UPDATE deliveries SET state = 'failed', last_error = $3 WHERE id = $1 AND claim_token = $2 AND state = 'queued'")
         .execute(Tuple.of(d.id(), d.token(), error)).mapEmpty();

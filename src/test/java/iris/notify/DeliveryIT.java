@@ -30,7 +30,7 @@ class DeliveryIT {
     broken = new FakeTeams();
     fallback = new FakeTeams();
     iris = TestIris.start(Map.of("IRIS_NOTIFY_RETRY_BASE_SECONDS", "1", "IRIS_NOTIFY_MAX_ATTEMPTS", "2",
-        "IRIS_NOTIFY_FLAKY_HOLD_MINUTES", "1", "IRIS_PIPELINE_SWEEP_INTERVAL_SECONDS", "1",
+        "IRIS_NOTIFY_FLAKY_HOLD_MINUTES", "1",
         "IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL", fallback.webhookUrl("ops")));
     db = iris.env.get("IRIS_DB_URL");
     post("/api/v1/maintainers", new JsonObject().put("name", "alice").put("teams_webhook_url", teams.webhookUrl("alice")));
