@@ -31,7 +31,7 @@ public final class Pipeline {
         SELECT DISTINCT group_id FROM (
           SELECT group_id FROM incidents
           WHERE pipeline_state = $1 AND pipeline_due_at <= now()
-            AND group_id NOT IN (SELECT group_id FROM pipeline_claims WHERE stage = $2 AND lease_until > now())
+            AND group_id NOT IN (SELECT group_id FROM pipeline_claims WHERE lease_until > now())
           ORDER BY pipeline_due_at LIMIT %d) due
         LIMIT $3)
       INSERT INTO pipeline_claims AS c (stage, group_id, token, lease_until, attempts)
@@ -67,7 +67,10 @@ public final class Pipeline {
     }
   }
 
-  /** Takes up to {@code limit} alert groups with due work for {@code stage}, for {@code lease}. */
+  /**
+   * Takes up to {@code limit} alert groups with due work for {@code stage}, for {@code lease}.
+   * A group held by any stage is left alone: the notifier never sees a group half enriched.
+   */
   public Future<List<Claim>> claim(Stage stage, int limit, Duration lease) {
     return pool.preparedQuery(CLAIM).execute(Tuple.of(stage.from().sql(), stage.sql(), limit, lease.toMillis()))
         .map(rows -> {
