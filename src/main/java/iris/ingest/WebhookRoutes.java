@@ -73,7 +73,9 @@ public final class WebhookRoutes {
   }
 
   private void accept(RoutingContext ctx) {
-    AlertmanagerPayload.Parsed payload = AlertmanagerPayload.parse(ctx.body().buffer().getBytes());
+    // An empty body has no buffer at all.
+    io.vertx.core.buffer.Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    AlertmanagerPayload.Parsed payload = AlertmanagerPayload.parse(body == null ? null : body.getBytes());
     int count = payload.alerts().size();
     batcher.submit(payload).onComplete(ar -> {
       if (ar.succeeded()) {
