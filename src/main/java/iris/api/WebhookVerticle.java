@@ -50,7 +50,8 @@ public final class WebhookVerticle extends VerticleBase {
     IrisConfig.Webhook webhook = config.webhook();
     IngestBatcher batcher = new IngestBatcher(vertx, components.incidents(), components.ingestMetrics(),
         changes -> IncidentEvents.announce(vertx.eventBus(), changes),
-        webhook.batchWindow(), webhook.batchMaxAlerts(), webhook.maxInFlight());
+        new IngestBatcher.Bounds(webhook.batchWindow(), webhook.batchMaxAlerts(), webhook.maxInFlight(),
+            webhook.maxQueuedRequests(), webhook.maxQueuedAlerts()));
     new WebhookRoutes(webhook.token(), webhook.maxBodyBytes(), webhook.retryAfterSeconds(), batcher,
         components.ingestMetrics()).addRoutes(router);
 

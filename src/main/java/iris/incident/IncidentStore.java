@@ -69,20 +69,27 @@ public final class IncidentStore {
   }
 
   private final Pool pool;
+  private final Pool ingestPool;
   private final Duration lease;
 
   public IncidentStore(Pool pool, Duration lease) {
+    this(pool, pool, lease);
+  }
+
+  /** {@code ingestPool} serves only {@link #upsert}: the webhook's commits never wait behind other work. */
+  public IncidentStore(Pool pool, Pool ingestPool, Duration lease) {
     this.pool = pool;
+    this.ingestPool = ingestPool;
     this.lease = lease;
   }
 
-  /** Stores a batch in one transaction; returns the incidents whose state changed. */
+  /** Stores a batch in one transaction (on the intake's own connections); returns the incidents whose state changed. */
   public Future<List<IncidentChange>> upsert(IngestBatch batch) {
     return upsert(batch, 3);
   }
 
   private Future<List<IncidentChange>> upsert(IngestBatch batch, int triesLeft) {
-    return pool.withTransaction(conn -> upsertGroups(conn, batch.groups())
+    return ingestPool.withTransaction(conn -> upsertGroups(conn, batch.groups())
             .compose(groupIds -> upsertIncidents(conn, batch.sortedAlerts(), groupIds)))
         .recover(failure -> triesLeft > 1 && retryable(failure)
             ? upsert(batch, triesLeft - 1)
