@@ -141,22 +141,31 @@ public final class AlertmanagerPayload {
     return node == null || node.isNull() ? "{}" : cleanMap(node, path).toString();
   }
 
-  /** A copy of a string-to-string map with every name and value made storable. */
+  /** A string-to-string map with every name and value made storable (the same node when all are). */
   private static ObjectNode cleanMap(JsonNode node, String path) {
     if (!node.isObject()) {
       throw HttpProblem.badRequest(path, "must be an object of strings");
+    }
+    boolean storable = true;
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (!field.getValue().isTextual()) {
+        throw HttpProblem.badRequest(path + "." + StorableText.clean(field.getKey()), "must be a string");
+      }
+      storable &= StorableText.clean(field.getKey()) == field.getKey()
+          && StorableText.clean(field.getValue().textValue()) == field.getValue().textValue();
+    }
+    if (storable) {
+      return (ObjectNode) node; // the usual case: no copy
     }
     ObjectNode clean = JSON.createObjectNode();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       String name = StorableText.clean(field.getKey());
-      if (!field.getValue().isTextual()) {
-        throw HttpProblem.badRequest(path + "." + name, "must be a string");
-      }
       if (clean.has(name)) {
         throw HttpProblem.badRequest(path + "." + name, "two names are the same once NUL and lone surrogates become U+FFFD");
       }
-      clean.put(name, StorableText.clean(field.getValue().asText()));
+      clean.put(name, StorableText.clean(field.getValue().textValue()));
     }
     return clean;
   }

@@ -184,4 +184,16 @@ class AlertmanagerPayloadTest {
     assertEquals("body", e.toJson().getString("field"));
     assertEquals("body", assertThrows(HttpProblem.class, () -> AlertmanagerPayload.parse(null)).toJson().getString("field"));
   }
+
+  @Test
+  void twoLabelNamesThatCleanToTheSameNameAre400() {
+    HttpProblem e = assertThrows(HttpProblem.class, () -> parse(withAlert("\"labels\":{\"a\\ufffd\":\"1\",\"a\\u0000\":\"2\"}")));
+    assertEquals("alerts[0].labels.a\ufffd", e.toJson().getString("field"));
+  }
+
+  @Test
+  void storableLabelsAreKeptAsSent() {
+    String labels = parse(withAlert("\"labels\":{\"b\":\"2\",\"a\":\"\\ud83d\\ude00\"}")).alerts().get(0).labelsJson();
+    assertEquals("{\"b\":\"2\",\"a\":\"\ud83d\ude00\"}", labels, "order and a real surrogate pair untouched");
+  }
 }
