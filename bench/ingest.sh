@@ -60,7 +60,10 @@ stop_others() {
 }
 
 stop_sampler() {
-  if [ -n "$sampler_pid" ]; then kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null; fi
+  if [ -n "$sampler_pid" ]; then
+    kill "$sampler_pid" 2>/dev/null || true
+    wait "$sampler_pid" 2>/dev/null || true # its status is the signal's, not a failure
+  fi
   sampler_pid=""
 }
 
