@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Ingest benchmark: how many alerts per second Iris stores durably, next to how many
-# Debian's Alertmanager accepts on its own API, on this machine, over loopback only.
+# Ingest benchmark: how many alerts per second Iris stores durably, on this machine, over
+# loopback only. One build, measured twice in the same run: the default node (all roles, as
+# `java -jar target/iris.jar` starts it: enrichment, notifier and scheduler compete with the
+# intake) and an ingest-only node (--roles ingest), each on a fresh embedded PostgreSQL with
+# durable commits (fsync and synchronous_commit on, checked when psql is installed). Then,
+# for scale, Debian's Alertmanager on its own API (in memory).
 #
 #   bash bench/ingest.sh                       (from the repository root)
 #   DURATION=10s IRIS_JAR=/tmp/iris.jar bash bench/ingest.sh
 #
-# Env: DURATION (wrk -d, default 30s), IRIS_JAR (default target/iris.jar),
+# Env: DURATION (wrk -d per run, default 30s), IRIS_JAR (default target/iris.jar),
 #      IRIS_SHARED (default ../shared; alert rules in $IRIS_SHARED/data/alert-rules),
-#      JAVA_OPTS (JVM flags, default -Xmx256m: the heap Iris is sized for), KEEP_TMP=1 (keep logs and data for a post-mortem).
-# Diagnostics go to stderr; stdout ends with the five result lines.
+#      ALERTMANAGER=0 (skip the Alertmanager run), JAVA_OPTS (JVM flags, default -Xmx256m:
+#      the heap Iris is sized for), KEEP_TMP=1 (keep logs and data for a post-mortem).
+# Diagnostics go to stderr; stdout has one "name: value" line per figure.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -17,6 +22,7 @@ DURATION=${DURATION:-30s}
 IRIS_JAR=${IRIS_JAR:-target/iris.jar}
 IRIS_SHARED=${IRIS_SHARED:-../shared}
 RULES_DIR=$IRIS_SHARED/data/alert-rules
+JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
 CONNECTIONS=16
 THREADS=2
 ALERTS_PER_REQUEST=100 # keep in step with bench/ingest.lua
@@ -27,35 +33,38 @@ log() { echo "ingest.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
 # --- prerequisites -------------------------------------------------------------------
-if ! command -v wrk >/dev/null || ! command -v prometheus-alertmanager >/dev/null; then
-  [ "$(id -u)" -eq 0 ] || die "wrk and prometheus-alertmanager are missing; run as root to install them"
-  log "installing wrk and prometheus-alertmanager"
-  apt-get update -qq && apt-get install -y -qq wrk prometheus-alertmanager >&2
-fi
+need=(wrk)
+[ "${ALERTMANAGER:-1}" = 0 ] || need+=(prometheus-alertmanager)
+for tool in "${need[@]}"; do
+  if ! command -v "$tool" >/dev/null; then
+    [ "$(id -u)" -eq 0 ] || die "$tool is missing; run as root to install it"
+    log "installing ${need[*]}"
+    apt-get update -qq && apt-get install -y -qq "${need[@]}" >&2
+    break
+  fi
+done
 command -v python3 >/dev/null || die "python3 is required"
 [ -f "$IRIS_JAR" ] || die "no jar at $IRIS_JAR: build it first with 'mvn -q -B package -DskipTests'"
 ls "$RULES_DIR"/*.yml >/dev/null 2>&1 || die "no alert rules in $RULES_DIR (set IRIS_SHARED)"
 
 # --- process bookkeeping and cleanup --------------------------------------------------
 tmp=$(mktemp -d /tmp/iris-bench.XXXXXX)
-iris_pid="" am_pid="" sampler_pid=""
+iris_pid="" helper_pid="" am_pid="" sampler_pid=""
+extra_logs="$tmp/alertmanager.log"
 
 . "$BENCH_DIR/lib.sh"
-# Our own cleanup instead of the shared one: two servers and a sampler here.
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  set +e # clean up as much as possible, whatever fails
-  if [ -n "$sampler_pid" ]; then kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null; fi
-  stop_iris
+# lib.sh's cleanup stops Iris and helper_pid (unused here); these are the other two.
+stop_others() {
+  stop_sampler
   stop "$am_pid" 10
-  if [ "$rc" -ne 0 ]; then
-    for f in "$tmp"/iris.log "$tmp"/alertmanager.log; do
-      [ -s "$f" ] && { log "last lines of $f:"; tail -n 30 "$f" >&2; }
-    done
+}
+
+stop_sampler() {
+  if [ -n "$sampler_pid" ]; then
+    kill "$sampler_pid" 2>/dev/null || true
+    wait "$sampler_pid" 2>/dev/null || true # its status is the signal's, not a failure
   fi
-  if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $tmp"; else rm -rf "$tmp"; fi
-  exit "$rc"
+  sampler_pid=""
 }
 
 # http_get URL [HEADER: value] -> prints "STATUS BODY"; status 000 when nothing answers.
@@ -86,113 +95,130 @@ run_wrk() {
     -s "$BENCH_DIR/ingest.lua" "$url" -- "$mode" "$tmp/rules.lua" "$TOKEN" >"$out" 2>&1 \
     || { cat "$out" >&2; die "wrk against $mode failed"; }
   cat "$out" >&2
+  grep '^BENCH_SAMPLE ' "$out" >&2 || true
   grep '^BENCH_RESULT ' "$out" || die "wrk printed no BENCH_RESULT line (see above)"
 }
 
 # --- payload templates from the real alert rules -------------------------------------
 python3 "$BENCH_DIR/make_payloads.py" "$RULES_DIR" "$tmp/rules.lua"
 
-# --- Iris -----------------------------------------------------------------------------
-iris_port=$(free_port)
-iris_url=http://127.0.0.1:$iris_port
-log "starting Iris from $IRIS_JAR on $iris_url (data in $tmp/data)"
-# HTTP host 127.0.0.1: the default 0.0.0.0 would expose the bench instance beyond loopback.
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-env IRIS_CONFIG=conf/iris.yaml IRIS_DATA_DIR="$tmp/data" IRIS_HTTP_HOST=127.0.0.1 \
-  IRIS_HTTP_PORT="$iris_port" IRIS_WEBHOOK_TOKEN="$TOKEN" IRIS_API_KEY="$API_KEY" \
-  java ${JAVA_OPTS:--Xmx256m} -jar "$IRIS_JAR" >"$tmp/iris.log" 2>&1 &
-iris_pid=$!
-wait_ready Iris "$iris_url/health/ready" "$iris_pid" 90
-log "Iris ready (pid $iris_pid)"
+# measure NAME [IRIS_X=value ...]: starts Iris with these settings on a fresh data directory,
+# loads it with wrk while sampling its RSS, checks that what was acknowledged was committed,
+# stops it. Writes "name=value" lines to $tmp/NAME.result.
+measure() {
+  local name=$1
+  shift
+  rm -rf "$tmp/data"
+  start_iris "$@"
+  if command -v psql >/dev/null; then
+    local durable
+    durable=$(PGCONNECT_TIMEOUT=5 psql -w -h 127.0.0.1 -p "$pg_port" -U postgres -d iris -At \
+      -c "SELECT current_setting('fsync') || ',' || current_setting('synchronous_commit')" 2>&1) || durable="unknown ($durable)"
+    log "$name: fsync,synchronous_commit = $durable"
+    [ "$durable" = "on,on" ] || die "$name: commits are not durable ($durable); the figures would not mean anything"
+  else
+    log "$name: psql not installed, durability of commits not checked"
+  fi
 
-# --- Alertmanager ---------------------------------------------------------------------
-am_port=$(free_port)
-am_url=http://127.0.0.1:$am_port
-mkdir -p "$tmp/am"
-# A receiver without integrations: Alertmanager still stores, groups and dispatches every
-# alert, it just has nowhere to send the notifications.
-cat >"$tmp/alertmanager.yml" <<'EOF'
+  # Only the Java process: the embedded PostgreSQL is a separate process and not counted.
+  echo 0 >"$tmp/peak_rss_kb"
+  (
+    peak=0
+    while kill -0 "$iris_pid" 2>/dev/null; do
+      rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$iris_pid/status" 2>/dev/null || echo 0)
+      if [ "${rss:-0}" -gt "$peak" ]; then peak=$rss; echo "$peak" >"$tmp/peak_rss_kb"; fi
+      sleep 0.5
+    done
+  ) &
+  sampler_pid=$!
+
+  log "$name: wrk against Iris, $THREADS threads, $CONNECTIONS connections, $DURATION"
+  local result
+  result=$(run_wrk iris "$iris_url/webhooks/alertmanager" "$tmp/wrk-$name.txt")
+  stop_sampler
+
+  # A 2xx means "committed", so Iris's own count of committed alerts must match what wrk saw
+  # acknowledged. Requests still in flight when wrk stopped may commit without wrk counting
+  # them; give them a moment to finish before reading the counter.
+  sleep 2
+  local requests non2xx ok expected ingested
+  requests=$(field "$result" requests)
+  non2xx=$(field "$result" non2xx)
+  ok=$((requests - non2xx))
+  expected=$((ok * ALERTS_PER_REQUEST))
+  ingested=$(http_get "$iris_url/metrics" | awk '/^iris_alerts_ingested_total/ {printf "%d", $2}')
+  log "$name: $requests requests, $non2xx non-2xx, socket errors $(field "$result" socket_errors)"
+  log "$name: iris_alerts_ingested_total=${ingested:-missing}, acknowledged alerts (2xx x $ALERTS_PER_REQUEST)=$expected"
+  if [ -z "$ingested" ]; then
+    log "WARNING: $name: no iris_alerts_ingested_total on /metrics; durability not verified"
+  elif [ "$ingested" -lt "$expected" ]; then
+    log "WARNING: $name: Iris committed $ingested alerts but acknowledged $expected: acknowledged alerts are missing"
+  elif [ "$ingested" -gt $((expected + CONNECTIONS * ALERTS_PER_REQUEST)) ]; then
+    log "WARNING: $name: Iris committed $ingested alerts, far more than the $expected acknowledged: miscounted"
+  fi
+  stop_iris
+  {
+    echo "alerts_per_s=$(awk -v ok="$ok" -v us="$(field "$result" duration_us)" -v n="$ALERTS_PER_REQUEST" \
+      'BEGIN { printf "%.0f", ok * n / (us / 1e6) }')"
+    echo "p99_ms=$(awk -v us="$(field "$result" p99_us)" 'BEGIN { printf "%.0f", us / 1000 }')"
+    echo "non2xx=$non2xx"
+    echo "socket_errors=$(field "$result" socket_errors)"
+    echo "peak_rss_mb=$(awk -v kb="$(cat "$tmp/peak_rss_kb")" 'BEGIN { printf "%.0f", kb / 1024 }')"
+  } >"$tmp/$name.result"
+}
+
+# get NAME KEY -> a figure measure wrote.
+get() { sed -n "s/^$2=//p" "$tmp/$1.result"; }
+
+measure default
+# The same build with the intake alone: what the other roles cost the intake on this machine.
+measure ingest_only IRIS_ROLES=ingest
+
+# --- Alertmanager, for scale ------------------------------------------------------------
+am_alerts_per_s=""
+if [ "${ALERTMANAGER:-1}" != 0 ]; then
+  am_port=$(free_port)
+  am_url=http://127.0.0.1:$am_port
+  mkdir -p "$tmp/am"
+  # A receiver without integrations: Alertmanager still stores, groups and dispatches every
+  # alert, it just has nowhere to send the notifications.
+  cat >"$tmp/alertmanager.yml" <<'EOF'
 route:
   receiver: blackhole
   group_by: [alertname]
 receivers:
   - name: blackhole
 EOF
-log "starting Alertmanager on $am_url"
-prometheus-alertmanager --config.file="$tmp/alertmanager.yml" --storage.path="$tmp/am" \
-  --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= \
-  >"$tmp/alertmanager.log" 2>&1 &
-am_pid=$!
-wait_ready Alertmanager "$am_url/-/ready" "$am_pid" 30
-log "Alertmanager ready (pid $am_pid)"
-
-# --- load Iris, sampling its RSS --------------------------------------------------------
-# Only the Java process: the embedded PostgreSQL is a separate process and not counted.
-echo 0 >"$tmp/peak_rss_kb"
-(
-  peak=0
-  while kill -0 "$iris_pid" 2>/dev/null; do
-    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$iris_pid/status" 2>/dev/null || echo 0)
-    if [ "${rss:-0}" -gt "$peak" ]; then peak=$rss; echo "$peak" >"$tmp/peak_rss_kb"; fi
-    sleep 0.5
-  done
-) &
-sampler_pid=$!
-
-log "wrk against Iris: $THREADS threads, $CONNECTIONS connections, $DURATION"
-iris_result=$(run_wrk iris "$iris_url/webhooks/alertmanager" "$tmp/wrk-iris.txt")
-kill "$sampler_pid" 2>/dev/null || true
-wait "$sampler_pid" 2>/dev/null || true
-sampler_pid=""
-iris_peak_kb=$(cat "$tmp/peak_rss_kb")
-grep '^BENCH_SAMPLE ' "$tmp/wrk-iris.txt" >&2 || true
-
-# --- durability check -----------------------------------------------------------------
-# A 2xx means "committed", so Iris's own count of committed alerts must match what wrk
-# saw acknowledged. Requests still in flight when wrk stopped may commit without wrk
-# counting them; give them a moment to finish before reading the counter.
-sleep 2
-iris_requests=$(field "$iris_result" requests)
-iris_non2xx=$(field "$iris_result" non2xx)
-iris_ok=$((iris_requests - iris_non2xx))
-expected=$((iris_ok * ALERTS_PER_REQUEST))
-metrics=$(http_get "$iris_url/metrics")
-ingested=$(echo "$metrics" | awk '/^iris_alerts_ingested_total/ {printf "%d", $2}')
-log "Iris: $iris_requests requests, $iris_non2xx non-2xx, socket errors $(field "$iris_result" socket_errors)"
-log "Iris: iris_alerts_ingested_total=${ingested:-missing}, acknowledged alerts (2xx x $ALERTS_PER_REQUEST)=$expected"
-if [ -z "$ingested" ]; then
-  log "WARNING: no iris_alerts_ingested_total on /metrics; durability not verified"
-elif [ "$ingested" -ne "$expected" ]; then
-  if [ "$ingested" -gt "$expected" ] && [ "$ingested" -le $((expected + CONNECTIONS * ALERTS_PER_REQUEST)) ]; then
-    log "WARNING: Iris committed $((ingested - expected)) more alerts than wrk saw acknowledged (requests in flight when wrk stopped)"
-  else
-    log "WARNING: Iris committed $ingested alerts but acknowledged $expected: acknowledged alerts are missing or miscounted"
-  fi
+  log "starting Alertmanager on $am_url"
+  prometheus-alertmanager --config.file="$tmp/alertmanager.yml" --storage.path="$tmp/am" \
+    --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= \
+    >"$tmp/alertmanager.log" 2>&1 &
+  am_pid=$!
+  wait_ready Alertmanager "$am_url/-/ready" "$am_pid" 30
+  log "wrk against Alertmanager: $THREADS threads, $CONNECTIONS connections, $DURATION"
+  am_result=$(run_wrk alertmanager "$am_url/api/v2/alerts" "$tmp/wrk-alertmanager.txt")
+  stop "$am_pid" 10
+  am_pid=""
+  am_ok=$(($(field "$am_result" requests) - $(field "$am_result" non2xx)))
+  log "Alertmanager: $(field "$am_result" requests) requests, $(field "$am_result" non2xx) non-2xx"
+  am_alerts_per_s=$(awk -v ok="$am_ok" -v us="$(field "$am_result" duration_us)" -v n="$ALERTS_PER_REQUEST" \
+    'BEGIN { printf "%.0f", ok * n / (us / 1e6) }')
 fi
-# The newest incident's id (a bigserial) is a second, database-side view of how many rows exist.
-newest=$(http_get "$iris_url/api/v1/incidents?limit=1" "X-API-Key: $API_KEY")
-log "Iris: GET /api/v1/incidents?limit=1 -> ${newest:0:3}, newest incident id $(echo "${newest:4}" \
-  | python3 -c 'import json, sys; i = json.load(sys.stdin).get("items") or [{}]; print(i[0].get("id"))' 2>/dev/null || echo '?')"
-
-# Iris has done its part: stop it so it does not compete with Alertmanager for the CPU.
-stop_iris
-
-# --- load Alertmanager ----------------------------------------------------------------
-log "wrk against Alertmanager: $THREADS threads, $CONNECTIONS connections, $DURATION"
-am_result=$(run_wrk alertmanager "$am_url/api/v2/alerts" "$tmp/wrk-alertmanager.txt")
-grep '^BENCH_SAMPLE ' "$tmp/wrk-alertmanager.txt" >&2 || true
-am_ok=$(($(field "$am_result" requests) - $(field "$am_result" non2xx)))
-log "Alertmanager: $(field "$am_result" requests) requests, $(field "$am_result" non2xx) non-2xx"
 
 # --- results ----------------------------------------------------------------------------
-awk -v iok="$iris_ok" -v ius="$(field "$iris_result" duration_us)" \
-    -v aok="$am_ok" -v aus="$(field "$am_result" duration_us)" \
-    -v p99="$(field "$iris_result" p99_us)" -v rss="$iris_peak_kb" -v n="$ALERTS_PER_REQUEST" 'BEGIN {
-  iris = iok * n / (ius / 1e6)
-  am = aok * n / (aus / 1e6)
-  printf "iris_alerts_per_s: %.0f\n", iris
-  printf "alertmanager_alerts_per_s: %.0f\n", am
-  printf "ratio_iris_to_alertmanager: %.2f\n", (am > 0 ? iris / am : 0)
-  printf "iris_p99_ms: %.0f\n", p99 / 1000
-  printf "iris_peak_rss_mb: %.0f\n", rss / 1024
-}'
+d=$(get default alerts_per_s)
+i=$(get ingest_only alerts_per_s)
+echo "default_alerts_per_s: $d"
+echo "ingest_only_alerts_per_s: $i"
+echo "ratio_default_to_ingest_only: $(awk -v d="$d" -v i="$i" 'BEGIN { printf "%.2f", (i > 0 ? d / i : 0) }')"
+echo "default_p99_ms: $(get default p99_ms)"
+echo "ingest_only_p99_ms: $(get ingest_only p99_ms)"
+echo "default_non2xx: $(get default non2xx)"
+echo "ingest_only_non2xx: $(get ingest_only non2xx)"
+echo "default_socket_errors: $(get default socket_errors)"
+echo "ingest_only_socket_errors: $(get ingest_only socket_errors)"
+echo "default_peak_rss_mb: $(get default peak_rss_mb)"
+if [ -n "$am_alerts_per_s" ]; then
+  echo "alertmanager_alerts_per_s: $am_alerts_per_s"
+  echo "ratio_default_to_alertmanager: $(awk -v d="$d" -v a="$am_alerts_per_s" 'BEGIN { printf "%.2f", (a > 0 ? d / a : 0) }')"
+fi

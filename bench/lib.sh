@@ -91,7 +91,8 @@ wait_ready() {
 # results can be read from the database afterwards). Empty DB/Redis/Weaviate/Ollama URLs:
 # embedded PostgreSQL, in-JVM state, vectors in PostgreSQL, the in-process embedding model and
 # no LLM, whatever the caller's environment says. The arguments add or override settings.
-# Sets iris_port, iris_url, pg_port and iris_pid; returns once Iris is ready.
+# Sets iris_port, iris_url, pg_port and iris_pid, and PGPASSFILE for psql on $pg_port;
+# returns once Iris is ready.
 start_iris() {
   cp "$IRIS_JAR" "$tmp/iris.jar"
   log "jar $IRIS_JAR of $(date -u -r "$IRIS_JAR" '+%Y-%m-%d %H:%M:%S UTC'); load $(cut -d ' ' -f 1-3 /proc/loadavg) on $(nproc) cores"
@@ -107,6 +108,11 @@ start_iris() {
   iris_pid=$!
   wait_ready Iris "$iris_url/health/ready" "$iris_pid" 120
   log "Iris ready (pid $iris_pid)"
+  # The embedded PostgreSQL asks for the password Iris generated: psql finds it in PGPASSFILE.
+  if [ -s "$tmp/data/postgres.password" ]; then
+    (umask 077; echo "127.0.0.1:$pg_port:*:postgres:$(cat "$tmp/data/postgres.password")" >"$tmp/pgpass")
+    export PGPASSFILE="$tmp/pgpass"
+  fi
 }
 
 # A script may define its own cleanup after sourcing this file: the trap calls whichever is defined last.

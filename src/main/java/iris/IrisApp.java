@@ -124,6 +124,7 @@ public final class IrisApp implements AutoCloseable {
   private static Components components(Vertx vertx, IrisConfig config, PgConnectOptions dbOptions,
       PrometheusMeterRegistry registry) {
     Pool pool = Database.pool(vertx, dbOptions, config.db());
+    Pool ingestPool = Database.ingestPool(vertx, dbOptions, config.db());
     Clock clock = Clock.systemUTC();
     SharedState shared = config.redisUrl().isEmpty()
         ? new LocalSharedState(clock)
@@ -132,7 +133,7 @@ public final class IrisApp implements AutoCloseable {
     WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent("Iris").setConnectTimeout(5000),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     return new Components(config, clock, dbOptions, pool, shared, registry, new IngestMetrics(registry),
-        new IncidentStore(pool), new Pipeline(pool, registry),
+        new IncidentStore(pool, ingestPool), new Pipeline(pool, registry),
         new IntakeLoad(clock, config.pipeline().yieldAboveAlertsPerSecond()), new ApiKeyStore(pool), http,
         knowledge(vertx, config, pool, shared, http), new Templates(config.templatesDir()),
         SecretBox.open(config.enroll().secretKey(), config.dataDir().resolve("enrollment.key")), new AtomicBoolean(false));

@@ -39,29 +39,47 @@ public record IrisConfig(
     }
   }
 
-  /** {@code url} empty means the embedded server. */
-  public record Db(String url, int poolSize, Duration connectTimeout, int embeddedPort) {
+  /**
+   * {@code url} empty means the embedded server. {@code ingestPoolSize} connections serve only
+   * the webhook's commits, so no other stage can starve the intake.
+   */
+  public record Db(String url, int poolSize, int ingestPoolSize, Duration connectTimeout, int embeddedPort) {
+    public static final int DEFAULT_INGEST_POOL_SIZE = 4;
+
+    public Db(String url, int poolSize, Duration connectTimeout, int embeddedPort) {
+      this(url, poolSize, DEFAULT_INGEST_POOL_SIZE, connectTimeout, embeddedPort);
+    }
+
     public boolean embedded() {
       return url.isEmpty();
     }
 
     @Override
     public String toString() {
-      return "Db[url=" + redact(url) + ", poolSize=" + poolSize + ", connectTimeout=" + connectTimeout + "]";
+      return "Db[url=" + redact(url) + ", poolSize=" + poolSize + ", ingestPoolSize=" + ingestPoolSize
+          + ", connectTimeout=" + connectTimeout + "]";
     }
   }
 
+  /** {@code maxQueuedRequests} and {@code maxQueuedAlerts} bound what waits per HTTP event loop; beyond: 503 busy. */
   public record Webhook(
       String token,
       int maxBodyBytes,
       Duration batchWindow,
       int batchMaxAlerts,
       int maxInFlight,
-      int retryAfterSeconds) {
+      int retryAfterSeconds,
+      int maxQueuedRequests,
+      int maxQueuedAlerts) {
+    public Webhook(String token, int maxBodyBytes, Duration batchWindow, int batchMaxAlerts, int maxInFlight, int retryAfterSeconds) {
+      this(token, maxBodyBytes, batchWindow, batchMaxAlerts, maxInFlight, retryAfterSeconds, 1000, 20_000);
+    }
+
     @Override
     public String toString() {
       return "Webhook[token=" + (token.isEmpty() ? "unset" : "***") + ", maxBodyBytes=" + maxBodyBytes
-          + ", batchWindow=" + batchWindow + ", batchMaxAlerts=" + batchMaxAlerts + "]";
+          + ", batchWindow=" + batchWindow + ", batchMaxAlerts=" + batchMaxAlerts + ", maxInFlight=" + maxInFlight
+          + ", maxQueuedRequests=" + maxQueuedRequests + ", maxQueuedAlerts=" + maxQueuedAlerts + "]";
     }
   }
 
@@ -155,7 +173,7 @@ public record IrisConfig(
         Role.parse(source.string("roles"), "roles (IRIS_ROLES)"),
         new Http(source.string("http.host"), source.integer("http.port", 0, 65535), source.integer("http.instances", 0, 64)),
         new Auth(source.flag("auth"), source.string("api_key").strip()),
-        new Db(dbUrl, source.integer("db.pool_size", 1, 100),
+        new Db(dbUrl, source.integer("db.pool_size", 1, 100), source.integer("db.ingest_pool_size", 1, 100),
             Duration.ofMillis(source.integer("db.connect_timeout_ms", 100, 60_000)),
             source.integer("db.embedded_port", 0, 65535)),
         redisUrl,
@@ -164,7 +182,9 @@ public record IrisConfig(
             Duration.ofMillis(source.integer("webhook.batch_window_ms", 0, 1000)),
             source.integer("webhook.batch_max_alerts", 1, 100_000),
             source.integer("webhook.max_in_flight", 1, 64),
-            source.integer("webhook.retry_after_seconds", 1, 3600)),
+            source.integer("webhook.retry_after_seconds", 1, 3600),
+            source.integer("webhook.max_queued_requests", 1, 1_000_000),
+            source.integer("webhook.max_queued_alerts", 1, 10_000_000)),
         new Pipeline(Duration.ofSeconds(source.integer("pipeline.lease_seconds", 1, 86_400)),
             Duration.ofMillis(source.integer("pipeline.poll_ms", 50, 3_600_000)),
             source.integer("pipeline.batch_groups", 1, 1000),

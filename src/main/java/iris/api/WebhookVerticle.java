@@ -56,7 +56,8 @@ public final class WebhookVerticle extends VerticleBase {
             StageLoop.wake(vertx.eventBus(), Stage.ENRICH);
           }
         },
-        webhook.batchWindow(), webhook.batchMaxAlerts(), webhook.maxInFlight());
+        new IngestBatcher.Bounds(webhook.batchWindow(), webhook.batchMaxAlerts(), webhook.maxInFlight(),
+            webhook.maxQueuedRequests(), webhook.maxQueuedAlerts()));
     new WebhookRoutes(webhook.token(), webhook.maxBodyBytes(), webhook.retryAfterSeconds(), batcher,
         components.ingestMetrics()).addRoutes(router);
 

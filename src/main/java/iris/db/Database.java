@@ -8,7 +8,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
-/** Builds the connection settings and the shared pool every capability's store uses. */
+/** Builds the connection settings, the shared pool every capability's store uses, and the intake's own. */
 public final class Database {
   private Database() {}
 
@@ -21,9 +21,18 @@ public final class Database {
   }
 
   public static Pool pool(Vertx vertx, PgConnectOptions options, IrisConfig.Db db) {
+    return pool(vertx, options, db, "iris-db", db.poolSize());
+  }
+
+  /** Connections only the webhook's group commits use: a busy pipeline cannot take them. */
+  public static Pool ingestPool(Vertx vertx, PgConnectOptions options, IrisConfig.Db db) {
+    return pool(vertx, options, db, "iris-ingest", db.ingestPoolSize());
+  }
+
+  private static Pool pool(Vertx vertx, PgConnectOptions options, IrisConfig.Db db, String name, int size) {
     PoolOptions poolOptions = new PoolOptions()
-        .setMaxSize(db.poolSize())
-        .setName("iris-db")
+        .setMaxSize(size)
+        .setName(name)
         .setShared(false)
         // An unreachable database must fail a request quickly (503), not hang it.
         .setConnectionTimeout((int) Math.max(1, db.connectTimeout().toSeconds()))

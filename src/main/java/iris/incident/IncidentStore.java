@@ -71,18 +71,25 @@ public final class IncidentStore {
   }
 
   private final Pool pool;
+  private final Pool ingestPool;
 
   public IncidentStore(Pool pool) {
-    this.pool = pool;
+    this(pool, pool);
   }
 
-  /** Stores a batch in one transaction; returns the incidents whose state changed. */
+  /** {@code ingestPool} serves only {@link #upsert}: the webhook's commits never wait behind other work. */
+  public IncidentStore(Pool pool, Pool ingestPool) {
+    this.pool = pool;
+    this.ingestPool = ingestPool;
+  }
+
+  /** Stores a batch in one transaction (on the intake's own connections); returns the incidents whose state changed. */
   public Future<List<IncidentChange>> upsert(IngestBatch batch) {
     return upsert(batch, 3);
   }
 
   private Future<List<IncidentChange>> upsert(IngestBatch batch, int triesLeft) {
-    return pool.withTransaction(conn -> upsertGroups(conn, batch.groups())
+    return ingestPool.withTransaction(conn -> upsertGroups(conn, batch.groups())
             .compose(groupIds -> upsertIncidents(conn, batch.sortedAlerts(), groupIds)))
         .recover(failure -> triesLeft > 1 && retryable(failure)
             ? upsert(batch, triesLeft - 1)

@@ -4,17 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import iris.api.HttpProblem;
 import iris.incident.Alert;
 import iris.incident.AlertGroup;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -23,18 +24,31 @@ import java.util.TreeMap;
 /**
  * Reads an Alertmanager webhook (version 4) into a group and its alerts. Unknown fields are
  * ignored, as newer Alertmanagers add some; anything that will never be accepted is a 400
- * naming the field, because Alertmanager does not retry a 4xx.
+ * naming the field, because Alertmanager does not retry a 4xx. Every string that is stored
+ * (label names too) is made storable first ({@link StorableText}), so what passes here cannot
+ * fail the transaction it shares with other requests.
  */
 public final class AlertmanagerPayload {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
+  // Go's time cannot write a later year in JSON, and PostgreSQL's timestamp range ends in 294276.
+  private static final Instant LAST_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
+  /**
+   * Longest value, in UTF-8 bytes, of a string that lands in a btree index (a unique key or a
+   * lookup): an index row holds at most about 2,700 bytes, and receiver and group key share one.
+   */
+  static final int MAX_KEY_BYTES = 2048;
+  static final int MAX_RECEIVER_BYTES = 512;
 
   public record Parsed(AlertGroup group, List<Alert> alerts) {}
 
   private AlertmanagerPayload() {}
 
   public static Parsed parse(byte[] body) {
+    if (body == null || body.length == 0) {
+      throw HttpProblem.badRequest("body", "empty; an Alertmanager webhook payload (JSON object) expected");
+    }
     JsonNode root;
     try {
       root = JSON.readTree(body);
@@ -62,8 +76,8 @@ public final class AlertmanagerPayload {
       throw HttpProblem.badRequest("alerts", "must be an array");
     }
     AlertGroup group = new AlertGroup(
-        optionalText(root, "receiver", ""),
-        optionalText(root, "groupKey", ""),
+        bounded(optionalText(root, "receiver", ""), "receiver", MAX_RECEIVER_BYTES),
+        bounded(optionalText(root, "groupKey", ""), "groupKey", MAX_KEY_BYTES),
         optionalText(root, "externalURL", null),
         groupStatus,
         labelMap(root.get("groupLabels"), "groupLabels"),
@@ -86,7 +100,7 @@ public final class AlertmanagerPayload {
     if (labels == null || labels.isNull()) {
       throw HttpProblem.badRequest(path + ".labels", "missing");
     }
-    String labelsJson = labelMap(labels, path + ".labels");
+    ObjectNode storedLabels = cleanMap(labels, path + ".labels");
     String annotationsJson = labelMap(node.get("annotations"), path + ".annotations");
     OffsetDateTime startsAt = time(node.get("startsAt"), path + ".startsAt", true);
     OffsetDateTime endsAt = time(node.get("endsAt"), path + ".endsAt", false);
@@ -95,16 +109,18 @@ public final class AlertmanagerPayload {
     }
     String fingerprint = optionalText(node, "fingerprint", path + ".fingerprint", "");
     if (fingerprint.isEmpty()) {
-      fingerprint = fingerprint(labels);
+      fingerprint = fingerprint(labels); // from the labels as sent, as Alertmanager computes it
     }
-    String service = text(labels, "service");
+    bounded(fingerprint, path + ".fingerprint", MAX_KEY_BYTES);
+    String alertname = label(storedLabels, "alertname", path);
+    String service = label(storedLabels, "service", path);
     return new Alert(
         fingerprint, status, startsAt, endsAt,
-        text(labels, "alertname") == null ? "" : text(labels, "alertname"),
-        text(labels, "severity"),
-        text(labels, "instance"),
-        service != null ? service : text(labels, "job"),
-        labelsJson, annotationsJson,
+        alertname == null ? "" : alertname,
+        label(storedLabels, "severity", path),
+        label(storedLabels, "instance", path),
+        service != null ? service : label(storedLabels, "job", path),
+        storedLabels.toString(), annotationsJson,
         optionalText(node, "generatorURL", path + ".generatorURL", null),
         1, 0);
   }
@@ -120,21 +136,51 @@ public final class AlertmanagerPayload {
     return value;
   }
 
-  /** Validates a string-to-string map and returns it as JSON text ("{}" when absent). */
+  /** Validates a string-to-string map and returns it, made storable, as JSON text ("{}" when absent). */
   private static String labelMap(JsonNode node, String path) {
-    if (node == null || node.isNull()) {
-      return "{}";
-    }
+    return node == null || node.isNull() ? "{}" : cleanMap(node, path).toString();
+  }
+
+  /** A string-to-string map with every name and value made storable (the same node when all are). */
+  private static ObjectNode cleanMap(JsonNode node, String path) {
     if (!node.isObject()) {
       throw HttpProblem.badRequest(path, "must be an object of strings");
     }
+    boolean storable = true;
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       if (!field.getValue().isTextual()) {
-        throw HttpProblem.badRequest(path + "." + field.getKey(), "must be a string");
+        throw HttpProblem.badRequest(path + "." + StorableText.clean(field.getKey()), "must be a string");
       }
+      storable &= StorableText.clean(field.getKey()) == field.getKey()
+          && StorableText.clean(field.getValue().textValue()) == field.getValue().textValue();
     }
-    return node.toString();
+    if (storable) {
+      return (ObjectNode) node; // the usual case: no copy
+    }
+    ObjectNode clean = JSON.createObjectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String name = StorableText.clean(field.getKey());
+      if (clean.has(name)) {
+        throw HttpProblem.badRequest(path + "." + name, "two names are the same once NUL and lone surrogates become U+FFFD");
+      }
+      clean.put(name, StorableText.clean(field.getValue().textValue()));
+    }
+    return clean;
+  }
+
+  /** A label that is also a column with a lookup index (alertname, instance, service...). */
+  private static String label(ObjectNode labels, String name, String path) {
+    JsonNode node = labels.get(name);
+    return node == null ? null : bounded(node.asText(), path + ".labels." + name, MAX_KEY_BYTES);
+  }
+
+  private static String bounded(String value, String path, int maxBytes) {
+    if (value != null && StorableText.utf8Length(value) > maxBytes) {
+      throw HttpProblem.badRequest(path, "longer than " + maxBytes + " bytes (UTF-8); Iris indexes it and cannot store more");
+    }
+    return value;
   }
 
   private static OffsetDateTime time(JsonNode node, String path, boolean required) {
@@ -149,6 +195,9 @@ public final class AlertmanagerPayload {
     }
     try {
       OffsetDateTime t = OffsetDateTime.parse(node.asText());
+      if (t.toInstant().isAfter(LAST_TIME)) {
+        throw HttpProblem.badRequest(path, "after the year 9999: " + node);
+      }
       if (!t.toInstant().isAfter(ZERO_TIME)) {
         if (required) {
           throw HttpProblem.badRequest(path, "must not be the zero time");
@@ -184,20 +233,19 @@ public final class AlertmanagerPayload {
     if (!node.isTextual()) {
       throw HttpProblem.badRequest(path, "must be a string");
     }
-    return node.asText();
+    return StorableText.clean(node.asText());
   }
 
-  private static String text(JsonNode labels, String name) {
-    JsonNode node = labels.get(name);
-    return node == null ? null : node.asText();
-  }
-
-  /** Alertmanager's own label-set fingerprint (FNV-1a 64 over sorted names and values). */
+  /**
+   * Alertmanager's own label-set fingerprint (FNV-1a 64 over names and values sorted by name,
+   * in byte order as Go sorts strings), over the labels as sent: a NUL stays a NUL here.
+   */
   public static String fingerprint(JsonNode labels) {
-    TreeMap<String, String> sorted = new TreeMap<>();
-    labels.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue().asText()));
+    TreeMap<byte[], byte[]> sorted = new TreeMap<>(Arrays::compareUnsigned);
+    labels.fields().forEachRemaining(e ->
+        sorted.put(StorableText.alertmanagerUtf8(e.getKey()), StorableText.alertmanagerUtf8(e.getValue().asText())));
     long hash = 0xcbf29ce484222325L;
-    for (Map.Entry<String, String> e : sorted.entrySet()) {
+    for (Map.Entry<byte[], byte[]> e : sorted.entrySet()) {
       hash = fnv(hash, e.getKey());
       hash = fnv(hash, (byte) 0xff);
       hash = fnv(hash, e.getValue());
@@ -206,8 +254,8 @@ public final class AlertmanagerPayload {
     return String.format("%016x", hash);
   }
 
-  private static long fnv(long hash, String s) {
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+  private static long fnv(long hash, byte[] bytes) {
+    for (byte b : bytes) {
       hash = fnv(hash, b);
     }
     return hash;

@@ -18,18 +18,28 @@ import java.util.function.Consumer;
  * while the allowed transactions are in flight, new requests queue and leave with the next one,
  * so batches grow with load and latency stays low when idle.
  *
+ * <p>The queue is bounded: beyond {@code maxQueuedRequests} or {@code maxQueuedAlerts} a request
+ * is refused as {@code busy} at once (a request that finds the queue empty is always taken, so a
+ * large one is slow, never refused forever). A batch that fails while PostgreSQL is reachable is
+ * stored again request by request, so a request the database refuses fails alone.
+ *
  * <p>Not thread-safe: one instance per event loop, used only from its context.
  */
 public final class IngestBatcher {
-  private record Pending(AlertmanagerPayload.Parsed payload, Promise<Void> promise) {}
+  private record Pending(AlertmanagerPayload.Parsed payload, Promise<Void> promise) {
+    int alerts() {
+      return payload.alerts().size();
+    }
+  }
+
+  /** How much may wait for a transaction on one event loop. */
+  public record Bounds(Duration window, int batchMaxAlerts, int maxInFlight, int maxQueuedRequests, int maxQueuedAlerts) {}
 
   private final Vertx vertx;
   private final IncidentStore store;
   private final IngestMetrics metrics;
   private final Consumer<List<IncidentChange>> announcer;
-  private final Duration window;
-  private final int maxAlerts;
-  private final int maxInFlight;
+  private final Bounds bounds;
 
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int queuedAlerts;
@@ -37,22 +47,26 @@ public final class IngestBatcher {
   private boolean flushScheduled;
 
   public IngestBatcher(Vertx vertx, IncidentStore store, IngestMetrics metrics,
-      Consumer<List<IncidentChange>> announcer, Duration window, int maxAlerts, int maxInFlight) {
+      Consumer<List<IncidentChange>> announcer, Bounds bounds) {
     this.vertx = vertx;
     this.store = store;
     this.metrics = metrics;
     this.announcer = announcer;
-    this.window = window;
-    this.maxAlerts = maxAlerts;
-    this.maxInFlight = maxInFlight;
+    this.bounds = bounds;
   }
 
-  /** Completes when the payload is committed; fails when it could not be stored. */
+  /** Completes when the payload is committed; fails with a {@link Refusal} (or its cause) otherwise. */
   public Future<Void> submit(AlertmanagerPayload.Parsed payload) {
+    int size = payload.alerts().size();
+    if (!queue.isEmpty()
+        && (queue.size() >= bounds.maxQueuedRequests() || queuedAlerts + size > bounds.maxQueuedAlerts())) {
+      return Future.failedFuture(Refusal.busy(queue.size(), queuedAlerts));
+    }
     Promise<Void> promise = Promise.promise();
     queue.add(new Pending(payload, promise));
-    queuedAlerts += payload.alerts().size();
-    if (queuedAlerts >= maxAlerts) {
+    queuedAlerts += size;
+    metrics.queued(1, size);
+    if (queuedAlerts >= bounds.batchMaxAlerts()) {
       flush();
     } else {
       scheduleFlush();
@@ -61,36 +75,26 @@ public final class IngestBatcher {
   }
 
   private void scheduleFlush() {
-    if (flushScheduled || inFlight >= maxInFlight) {
+    if (flushScheduled || inFlight >= bounds.maxInFlight()) {
       return; // a pending timer or a finishing transaction will take the queue
     }
     flushScheduled = true;
-    if (window.isZero()) {
+    if (bounds.window().isZero()) {
       vertx.runOnContext(v -> flush());
     } else {
-      vertx.setTimer(window.toMillis(), id -> flush());
+      vertx.setTimer(bounds.window().toMillis(), id -> flush());
     }
   }
 
   private void flush() {
     flushScheduled = false;
-    if (queue.isEmpty() || inFlight >= maxInFlight) {
+    if (queue.isEmpty() || inFlight >= bounds.maxInFlight()) {
       return;
     }
     List<Pending> taken = take();
-    IngestBatch batch = new IngestBatch();
-    taken.forEach(p -> batch.add(p.payload().group(), p.payload().alerts()));
     inFlight++;
-    long started = System.nanoTime();
-    store.upsert(batch).onComplete(ar -> {
+    store(taken).onComplete(v -> {
       inFlight--;
-      if (ar.succeeded()) {
-        metrics.committed(taken.size(), batch.receivedAlerts(), System.nanoTime() - started, ar.result().size());
-        taken.forEach(p -> p.promise().complete());
-        announcer.accept(ar.result());
-      } else {
-        taken.forEach(p -> p.promise().fail(ar.cause()));
-      }
       if (!queue.isEmpty()) {
         flush(); // these waited for a transaction slot already
       }
@@ -100,20 +104,54 @@ public final class IngestBatcher {
     }
   }
 
+  /** One transaction for all; if the database refused it while reachable, one per request. */
+  private Future<Void> store(List<Pending> taken) {
+    IngestBatch batch = batchOf(taken);
+    long started = System.nanoTime();
+    return store.upsert(batch).transform(ar -> {
+      if (ar.succeeded()) {
+        committed(taken, batch, started, ar.result());
+        return Future.succeededFuture();
+      }
+      if (taken.size() == 1 || Refusal.unreachable(ar.cause())) {
+        taken.forEach(p -> p.promise().fail(ar.cause()));
+        return Future.succeededFuture();
+      }
+      metrics.batchSplit();
+      List<Future<Void>> alone = new ArrayList<>(taken.size());
+      for (Pending p : taken) {
+        alone.add(store(List.of(p)));
+      }
+      return Future.join(alone).transform(done -> Future.succeededFuture());
+    });
+  }
+
+  private void committed(List<Pending> taken, IngestBatch batch, long started, List<IncidentChange> changes) {
+    metrics.committed(taken.size(), batch.receivedAlerts(), System.nanoTime() - started, changes.size());
+    taken.forEach(p -> p.promise().complete());
+    announcer.accept(changes);
+  }
+
+  private static IngestBatch batchOf(List<Pending> pending) {
+    IngestBatch batch = new IngestBatch();
+    pending.forEach(p -> batch.add(p.payload().group(), p.payload().alerts()));
+    return batch;
+  }
+
   /** Takes requests up to the size bound (at least one, however large). */
   private List<Pending> take() {
     List<Pending> taken = new ArrayList<>();
     int alerts = 0;
     while (!queue.isEmpty()) {
       Pending next = queue.peekFirst();
-      int size = next.payload().alerts().size();
-      if (!taken.isEmpty() && alerts + size > maxAlerts) {
+      if (!taken.isEmpty() && alerts + next.alerts() > bounds.batchMaxAlerts()) {
         break;
       }
       taken.add(queue.pollFirst());
-      alerts += size;
+      alerts += next.alerts();
     }
     queuedAlerts -= alerts;
+    metrics.queued(-taken.size(), -alerts);
     return taken;
   }
 }

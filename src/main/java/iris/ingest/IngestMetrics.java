@@ -2,11 +2,14 @@ package iris.ingest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Iris's own intake figures, exported on {@code /metrics}. */
 public final class IngestMetrics {
@@ -16,7 +19,11 @@ public final class IngestMetrics {
   private final DistributionSummary batchAlerts;
   private final DistributionSummary batchRequests;
   private final Timer commitLatency;
+  private final Counter batchesSplit;
   private final Map<Integer, Counter> requestsByStatus = new ConcurrentHashMap<>();
+  private final Map<Refusal.Reason, Counter> refusals = new EnumMap<>(Refusal.Reason.class);
+  private final AtomicInteger queuedRequests = new AtomicInteger();
+  private final AtomicInteger queuedAlerts = new AtomicInteger();
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -30,6 +37,31 @@ public final class IngestMetrics {
         .description("Webhook requests joined in one transaction").register(registry);
     this.commitLatency = Timer.builder("iris.ingest.commit")
         .description("Time to store one batch, transaction start to COMMIT").publishPercentileHistogram().register(registry);
+    this.batchesSplit = Counter.builder("iris.ingest.batch.split")
+        .description("Group-commit transactions that failed and were stored again request by request").register(registry);
+    for (Refusal.Reason reason : Refusal.Reason.values()) {
+      refusals.put(reason, Counter.builder("iris.webhook.refused")
+          .description("Webhook requests not stored, by reason (busy, unavailable, rejected, database_error)")
+          .tag("reason", reason.label()).register(registry));
+    }
+    Gauge.builder("iris.ingest.queued.requests", queuedRequests, AtomicInteger::get)
+        .description("Webhook requests waiting for a group-commit transaction").register(registry);
+    Gauge.builder("iris.ingest.queued.alerts", queuedAlerts, AtomicInteger::get)
+        .description("Alerts waiting for a group-commit transaction").register(registry);
+  }
+
+  /** Requests and alerts entering (positive) or leaving (negative) a batcher's queue. */
+  public void queued(int requests, int alerts) {
+    queuedRequests.addAndGet(requests);
+    queuedAlerts.addAndGet(alerts);
+  }
+
+  public void batchSplit() {
+    batchesSplit.increment();
+  }
+
+  public void refused(Refusal.Reason reason) {
+    refusals.get(reason).increment();
   }
 
   public void request(int status) {

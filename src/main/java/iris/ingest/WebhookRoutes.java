@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /webhooks/alertmanager}: token, content type, size and payload are checked
- * before anything is stored; 200 means committed, 503 means "retry", 4xx means "never".
+ * before anything is stored; 200 means committed, 503 means "retry", 4xx means "never"
+ * ({@link Refusal} says which and why).
  */
 public final class WebhookRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
@@ -73,17 +74,27 @@ public final class WebhookRoutes {
   }
 
   private void accept(RoutingContext ctx) {
-    AlertmanagerPayload.Parsed payload = AlertmanagerPayload.parse(ctx.body().buffer().getBytes());
+    // An empty body has no buffer at all.
+    io.vertx.core.buffer.Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    AlertmanagerPayload.Parsed payload = AlertmanagerPayload.parse(body == null ? null : body.getBytes());
     int count = payload.alerts().size();
     batcher.submit(payload).onComplete(ar -> {
       if (ar.succeeded()) {
         Json.ok(ctx, new JsonObject().put("status", "accepted").put("alerts", count));
-      } else {
-        LOG.warn("Cannot store {} alerts, answering 503: {}", count, ar.cause().toString());
-        ctx.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds));
-        Json.send(ctx, 503, new JsonObject().put("error", "unavailable")
-            .put("message", "alerts not stored: the database is unavailable; retry later"));
+        return;
       }
+      Refusal refusal = Refusal.of(ar.cause());
+      metrics.refused(refusal.reason());
+      switch (refusal.reason()) {
+        case BUSY -> LOG.debug("Shedding load: {}", refusal.getMessage()); // counted; one line per request would flood the log
+        case REJECTED -> LOG.warn("The database refused {} alerts of group {}, answering 400: {}", count,
+            payload.group().groupKey(), ar.cause().toString());
+        default -> LOG.warn("Cannot store {} alerts, answering 503 ({}): {}", count, refusal.reason().error(), ar.cause().toString());
+      }
+      if (refusal.status() == 503) {
+        ctx.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds));
+      }
+      Json.send(ctx, refusal.status(), refusal.toJson());
     });
   }
 

@@ -81,6 +81,10 @@ class DatabaseOutageIT {
 
       assertTrue(statuses.contains(503), "some requests were refused while the database was down: " + statuses);
       assertTrue(sawRetryAfter.get(), "503 carries Retry-After");
+      long refused = statuses.stream().filter(s -> s == 503).count();
+      assertEquals(refused, iris.metric("iris_webhook_refused_total{reason=\"unavailable\"}"), 0.0,
+          "every refusal during the outage is counted as unavailable");
+      assertEquals(0.0, iris.metric("iris_webhook_refused_total{reason=\"busy\"}"), "an outage is not load shedding");
       assertTrue(accepted.size() >= 40, "requests are accepted again after the outage: " + accepted.size());
       for (String fp : accepted) {
         assertEquals(1, Sql.count(url, "SELECT count(*) FROM incidents WHERE fingerprint = ?", fp), fp + " was answered 200 and must be stored");

@@ -52,6 +52,7 @@ class WebhookValidationIT {
 
   static Stream<Arguments> badBodies() {
     return Stream.of(
+        Arguments.of("empty body", "", "body"),
         Arguments.of("malformed JSON", "{\"version\":\"4\",", "body"),
         Arguments.of("not an object", "[1,2]", "body"),
         Arguments.of("trailing garbage", valid().encode() + "}", "body"),
@@ -70,7 +71,13 @@ class WebhookValidationIT {
         Arguments.of("fingerprint wrong type", with(p -> p.getJsonArray("alerts").getJsonObject(0).put("fingerprint", 12)), "alerts[0].fingerprint"),
         Arguments.of("groupKey wrong type", with(p -> p.put("groupKey", 12)), "groupKey"),
         Arguments.of("truncatedAlerts negative", with(p -> p.put("truncatedAlerts", -1)), "truncatedAlerts"),
-        Arguments.of("commonLabels wrong type", with(p -> p.put("commonLabels", new io.vertx.core.json.JsonArray())), "commonLabels"));
+        Arguments.of("commonLabels wrong type", with(p -> p.put("commonLabels", new io.vertx.core.json.JsonArray())), "commonLabels"),
+        Arguments.of("startsAt after the year 9999", with(p -> p.getJsonArray("alerts").getJsonObject(0).put("startsAt", "+10000-01-01T00:00:00Z")), "alerts[0].startsAt"),
+        Arguments.of("endsAt beyond PostgreSQL's range", with(p -> p.getJsonArray("alerts").getJsonObject(0).put("endsAt", "+300000-01-01T00:00:00Z")), "alerts[0].endsAt"),
+        Arguments.of("groupKey too long for its index", with(p -> p.put("groupKey", "k".repeat(2049))), "groupKey"),
+        Arguments.of("receiver too long for its index", with(p -> p.put("receiver", "r".repeat(513))), "receiver"),
+        Arguments.of("fingerprint too long for its index", with(p -> p.getJsonArray("alerts").getJsonObject(0).put("fingerprint", "f".repeat(2049))), "alerts[0].fingerprint"),
+        Arguments.of("instance too long for its index", with(p -> p.getJsonArray("alerts").getJsonObject(0).getJsonObject("labels").put("instance", "i".repeat(2049))), "alerts[0].labels.instance"));
   }
 
   @ParameterizedTest(name = "{0}")

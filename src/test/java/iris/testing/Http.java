@@ -38,9 +38,18 @@ public final class Http {
   }
 
   public Response send(String method, String path, String body, Map<String, String> headers) {
+    return exchange(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body), headers);
+  }
+
+  /** Sends these bytes as they are (for bodies that are not valid UTF-8). */
+  public Response postBytes(String path, byte[] body, Map<String, String> headers) {
+    return exchange("POST", path, HttpRequest.BodyPublishers.ofByteArray(body), headers);
+  }
+
+  private Response exchange(String method, String path, HttpRequest.BodyPublisher body, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        .method(method, body);
     headers.forEach(request::header);
     try {
       HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -56,6 +56,24 @@ public final class TestIris implements AutoCloseable {
         Map.of("Content-Type", "application/json", "Authorization", "Bearer " + WEBHOOK_TOKEN));
   }
 
+  /** Posts these bytes as a webhook body, as they are. */
+  public Http.Response webhookBytes(byte[] body) {
+    return http.postBytes("/webhooks/alertmanager", body,
+        Map.of("Content-Type", "application/json", "Authorization", "Bearer " + WEBHOOK_TOKEN));
+  }
+
+  /**
+   * The sum of the samples of a metric on /metrics; {@code selector} is its name, optionally
+   * with the start of its labels ({@code iris_webhook_refused_total{reason="busy"}).
+   */
+  public double metric(String selector) {
+    String text = http.get("/metrics", Map.of()).body();
+    String prefix = selector.endsWith("}") ? selector.substring(0, selector.length() - 1) : selector;
+    return text.lines()
+        .filter(l -> selector.contains("{") ? l.startsWith(prefix) : l.startsWith(selector + " ") || l.startsWith(selector + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   public Http.Response api(String method, String path, String body) {
     Map<String, String> headers = new HashMap<>();
     headers.put("X-API-Key", ADMIN_KEY);
