@@ -156,8 +156,29 @@ measure() {
   elif [ "$ingested" -gt $((expected + CONNECTIONS * ALERTS_PER_REQUEST)) ]; then
     log "WARNING: $name: Iris committed $ingested alerts, far more than the $expected acknowledged: miscounted"
   fi
+  # Drain: with the whole pipeline on this node, every incident must reach a final state.
+  local drain_s="" downstream="" total=""
+  if [ "$name" = default ] && command -v psql >/dev/null; then
+    local waiting started_drain=$SECONDS
+    while :; do
+      waiting=$(psql -w -h 127.0.0.1 -p "$pg_port" -U postgres -d iris -At -c \
+        "SELECT count(*) FROM incidents WHERE pipeline_state IN ('received', 'enriched', 'routed')" 2>/dev/null || echo "?")
+      [ "$waiting" = 0 ] && break
+      [ $((SECONDS - started_drain)) -ge "${DRAIN_TIMEOUT:-900}" ] && { log "WARNING: $name: $waiting incidents still waiting"; break; }
+      sleep 1
+    done
+    drain_s=$((SECONDS - started_drain + 2))
+    total=$(psql -w -h 127.0.0.1 -p "$pg_port" -U postgres -d iris -At -c "SELECT count(*) FROM incidents")
+    downstream=$(awk -v n="$total" -v us="$(field "$result" duration_us)" -v d="$drain_s" \
+      'BEGIN { printf "%.0f", n / (us / 1e6 + d) }')
+    log "$name: $total incidents settled $drain_s s after the storm: $(psql -w -h 127.0.0.1 -p "$pg_port" -U postgres \
+      -d iris -At -F= -c "SELECT pipeline_state, count(*) FROM incidents GROUP BY 1" | tr '\n' ' ')"
+  fi
   stop_iris
   {
+    [ -z "$drain_s" ] || echo "drain_s=$drain_s"
+    [ -z "$downstream" ] || echo "downstream_alerts_per_s=$downstream"
+    [ -z "$total" ] || echo "incidents=$total"
     echo "alerts_per_s=$(awk -v ok="$ok" -v us="$(field "$result" duration_us)" -v n="$ALERTS_PER_REQUEST" \
       'BEGIN { printf "%.0f", ok * n / (us / 1e6) }')"
     echo "p99_ms=$(awk -v us="$(field "$result" p99_us)" 'BEGIN { printf "%.0f", us / 1000 }')"
@@ -218,6 +239,11 @@ echo "ingest_only_non2xx: $(get ingest_only non2xx)"
 echo "default_socket_errors: $(get default socket_errors)"
 echo "ingest_only_socket_errors: $(get ingest_only socket_errors)"
 echo "default_peak_rss_mb: $(get default peak_rss_mb)"
+[ -z "$(get default drain_s)" ] || {
+  echo "default_incidents: $(get default incidents)"
+  echo "default_drain_s: $(get default drain_s)"
+  echo "default_downstream_alerts_per_s: $(get default downstream_alerts_per_s)"
+}
 if [ -n "$am_alerts_per_s" ]; then
   echo "alertmanager_alerts_per_s: $am_alerts_per_s"
   echo "ratio_default_to_alertmanager: $(awk -v d="$d" -v a="$am_alerts_per_s" 'BEGIN { printf "%.2f", (a > 0 ? d / a : 0) }')"

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class StageLoop {
   private static final Logger LOG = LoggerFactory.getLogger(StageLoop.class);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
-  private static final long YIELD_PAUSE_MS = 200;
+  /** While the intake is busy, a stage takes one group a second: it keeps moving, slowly. */
+  private static final long YIELD_PAUSE_MS = 1000;
 
   /** The stage's work on one claimed group; a failure keeps the group for a backoff. */
   public interface Work extends Function<Claim, Future<Void>> {}
@@ -38,12 +39,14 @@ public final class StageLoop {
   private boolean running;
   private boolean again;
   private boolean stopped;
+  private long resumeAt;
+  private boolean resumeScheduled;
   private MessageConsumer<JsonObject> consumer;
 
   /**
    * @param batch how many groups to claim and work on at once
-   * @param yielding true while the intake is under heavy load: then one group at a time, with
-   *     pauses, so webhook commits keep the CPU and the stage catches up after the storm
+   * @param yielding true while the intake is under heavy load: then one group a second, so
+   *     webhook commits keep the CPU and the stage catches up after the storm
    * @param lease how long a claim holds; longer than the slowest work on one group
    */
   public StageLoop(Vertx vertx, Pipeline pipeline, Stage stage, int batch, BooleanSupplier yielding, Duration lease, Duration poll, Work work) {
@@ -82,6 +85,14 @@ public final class StageLoop {
       return;
     }
     boolean busy = yielding.getAsBoolean();
+    long now = System.currentTimeMillis();
+    if (busy && now < resumeAt) {
+      resumeLater(); // every commit wakes the stages: under a storm most wake-ups wait
+      return;
+    }
+    if (busy) {
+      resumeAt = now + YIELD_PAUSE_MS;
+    }
     int size = busy ? 1 : batch;
     running = true;
     again = false;
@@ -93,12 +104,22 @@ public final class StageLoop {
             LOG.warn("The {} stage cannot claim work (retrying at the next poll): {}", stage.sql(), done.cause().toString());
           } else if (done.result() >= size || again) {
             if (busy) {
-              vertx.setTimer(YIELD_PAUSE_MS, t -> wake());
+              resumeLater();
             } else {
               vertx.runOnContext(v -> wake());
             }
           }
         });
+  }
+
+  private void resumeLater() {
+    if (!resumeScheduled) {
+      resumeScheduled = true;
+      vertx.setTimer(Math.max(1, resumeAt - System.currentTimeMillis()), t -> {
+        resumeScheduled = false;
+        wake();
+      });
+    }
   }
 
   private Future<Void> run(Claim claim) {
