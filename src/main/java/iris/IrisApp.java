@@ -169,10 +169,11 @@ public final class IrisApp implements AutoCloseable {
   private Future<Void> deploy() {
     IrisConfig config = components.config();
     List<Future<?>> deployments = new ArrayList<>();
-    if (config.roles().contains(Role.INGEST)) {
-      int instances = config.http().instances() > 0 ? config.http().instances() : Runtime.getRuntime().availableProcessors();
-      deployments.add(deploy("WebhookVerticle", () -> new WebhookVerticle(components), new DeploymentOptions().setInstances(instances)));
-    }
+    // Every node serves /health/* and /metrics, whatever its roles; the webhook and the API only
+    // where the ingest role runs, one instance per core there.
+    int instances = !config.roles().contains(Role.INGEST) ? 1
+        : config.http().instances() > 0 ? config.http().instances() : Runtime.getRuntime().availableProcessors();
+    deployments.add(deploy("WebhookVerticle", () -> new WebhookVerticle(components), new DeploymentOptions().setInstances(instances)));
     if (config.roles().contains(Role.ENRICH)) {
       deployments.add(deploy("EnrichmentVerticle", () -> new EnrichmentVerticle(components), new DeploymentOptions()));
     }

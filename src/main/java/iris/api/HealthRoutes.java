@@ -7,12 +7,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.core.Future;
 import iris.Components;
+import iris.Role;
 import iris.prometheus.PrometheusInstance;
 import java.util.List;
+import java.util.Set;
 
 /**
- * {@code /health/live}: the process answers. {@code /health/ready}: this node can do its work
- * (verticles deployed, database answers, shared state answers), 503 with the failing check otherwise.
+ * {@code /health/live}: the process answers. {@code /health/ready}: this node can do the work of
+ * its roles (verticles deployed, database answers, and shared state where its roles need it),
+ * 503 with the failing check otherwise. Dependencies a role can do without are reported
+ * ({@code degraded}) and never fail readiness; checks for roles the node does not run are left out.
  */
 public final class HealthRoutes {
   private static final long CHECK_TIMEOUT_MS = 2000;
@@ -29,11 +33,31 @@ public final class HealthRoutes {
         components.pool().query("SELECT 1").execute().onComplete(ar -> promise.complete(ar.succeeded()
             ? Status.OK()
             : Status.KO(new JsonObject().put("reason", String.valueOf(ar.cause().getMessage()))))));
+    // Rate limits, send keys and enrollment locks live there: the notifier and enrollment need it
+    // (send keys only speed up dedup, but a cluster's rate limits and host locks depend on it).
+    Set<Role> roles = components.config().roles();
+    boolean needsShared = roles.contains(Role.NOTIFY) || roles.contains(Role.ENROLL);
     ready.register("shared-state", CHECK_TIMEOUT_MS, promise ->
         components.sharedState().ping().onComplete(ar -> {
           JsonObject data = new JsonObject().put("kind", components.sharedState().kind());
-          promise.complete(ar.succeeded() ? Status.OK(data) : Status.KO(data.put("reason", String.valueOf(ar.cause().getMessage()))));
+          if (ar.succeeded()) {
+            promise.complete(Status.OK(data));
+          } else {
+            data.put("reason", String.valueOf(ar.cause().getMessage()));
+            promise.complete(needsShared ? Status.KO(data) : Status.OK(data.put("degraded", true)));
+          }
         }));
+    // The knowledge base serves the API and enrichment; Prometheus the API and enrollment.
+    if (roles.contains(Role.INGEST) || roles.contains(Role.ENRICH)) {
+      knowledge(ready, components);
+    }
+    if (roles.contains(Role.INGEST) || roles.contains(Role.ENROLL)) {
+      prometheus(ready, components);
+    }
+    router.get("/health/ready").handler(ready);
+  }
+
+  private static void knowledge(HealthCheckHandler ready, Components components) {
     // Reported, never failing readiness: without its vector store the knowledge base degrades to
     // keyword search, and alerts must keep flowing in.
     ready.register("knowledge", CHECK_TIMEOUT_MS, promise -> {
@@ -47,6 +71,9 @@ public final class HealthRoutes {
         promise.complete(Status.OK(data));
       });
     });
+  }
+
+  private static void prometheus(HealthCheckHandler ready, Components components) {
     // Reported, never failing readiness: a Prometheus that does not answer only keeps
     // enrollments from being reloaded and verified (they fail at that step and say so).
     ready.register("prometheus", CHECK_TIMEOUT_MS, promise -> {
@@ -65,6 +92,5 @@ public final class HealthRoutes {
         promise.complete(Status.OK(new JsonObject().put("instances", data).put("degraded", degraded)));
       });
     });
-    router.get("/health/ready").handler(ready);
   }
 }

@@ -8,6 +8,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import iris.Components;
 import iris.IrisConfig;
+import iris.Role;
 import iris.enroll.AlloyTemplateRoutes;
 import iris.enroll.AlloyTemplateStore;
 import iris.enroll.AlloyTemplates;
@@ -26,8 +27,9 @@ import iris.ingest.IngestBatcher;
 import iris.ingest.WebhookRoutes;
 
 /**
- * The HTTP front: Alertmanager webhook, REST API, health and metrics. Deployed once per core;
- * each instance has its own event loop and its own group-commit batcher.
+ * The HTTP front. On every node: health and metrics. Where the ingest role runs: the
+ * Alertmanager webhook and the REST API too, deployed once per core, each instance with its own
+ * event loop and its own group-commit batcher.
  */
 public final class WebhookVerticle extends VerticleBase {
   private static final int API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -47,7 +49,22 @@ public final class WebhookVerticle extends VerticleBase {
 
     HealthRoutes.addRoutes(router, vertx, components);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(components.registry()));
+    if (config.roles().contains(Role.INGEST)) {
+      addIngestRoutes(router, config);
+    }
+    router.route().last().handler(ctx -> ctx.fail(404));
 
+    EventLoopProbe.start(vertx, components.registry());
+    return vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.http().host())
+            .setPort(config.http().port())
+            .setCompressionSupported(true))
+        .requestHandler(router)
+        .listen();
+  }
+
+  /** The Alertmanager webhook and the REST API: only on nodes with the ingest role. */
+  private void addIngestRoutes(Router router, IrisConfig config) {
     IrisConfig.Webhook webhook = config.webhook();
     IngestBatcher batcher = new IngestBatcher(vertx, components.incidents(), components.ingestMetrics(),
         changes -> {
@@ -81,14 +98,5 @@ public final class WebhookVerticle extends VerticleBase {
     new RegistryRoutes(new MaintainerStore(components.pool()), new ServiceStore(components.pool()),
         hosts, new HostTagStore(components.pool()), components.clock()).addRoutes(router);
 
-    router.route().last().handler(ctx -> ctx.fail(404));
-
-    EventLoopProbe.start(vertx, components.registry());
-    return vertx.createHttpServer(new HttpServerOptions()
-            .setHost(config.http().host())
-            .setPort(config.http().port())
-            .setCompressionSupported(true))
-        .requestHandler(router)
-        .listen();
   }
 }

@@ -34,6 +34,8 @@ public final class EnrichmentVerticle extends VerticleBase {
   private static final long CATCH_UP_MS = 60_000;
   /** Incidents of one group taken per claim: a huge group is worked on in slices. */
   private static final int GROUP_SLICE = 1000;
+  /** The slice while the intake is busy: each incident moved costs PostgreSQL what the intake needs. */
+  private static final int BUSY_SLICE = 100;
   /** Alert names of one group enriched at the same time. */
   private static final int KINDS_AT_ONCE = 4;
   static final String STORM = "the intake is under storm load: template used instead of the LLM";
@@ -94,7 +96,8 @@ public final class EnrichmentVerticle extends VerticleBase {
 
   /** One claimed group: its resolutions pass on, each alert name of its firing incidents is enriched once. */
   private Future<Void> work(Claim claim) {
-    return store.waiting(claim.groupId(), GROUP_SLICE, settings.reuse()).compose(waiting -> {
+    int slice = components.intakeLoad().busy() ? BUSY_SLICE : GROUP_SLICE;
+    return store.waiting(claim.groupId(), slice, settings.reuse()).compose(waiting -> {
       List<Long> resolved = waiting.stream().filter(w -> "resolved".equals(w.status())).map(Waiting::id).toList();
       Map<String, List<Waiting>> byName = new LinkedHashMap<>();
       waiting.stream().filter(w -> "firing".equals(w.status()))

@@ -29,8 +29,9 @@ import java.util.function.Consumer;
  * {@link Deliver}'s, after the commit.
  */
 final class NotifyFlow {
-  /** Incidents of one group taken per claim. */
+  /** Incidents of one group taken per claim; fewer while the intake is busy. */
   static final int GROUP_SLICE = 1000;
+  static final int BUSY_SLICE = 100;
   /** How long a resolution waits before looking again at its unsettled firing message. */
   static final Duration RESOLUTION_WAIT = Duration.ofSeconds(5);
 
@@ -44,10 +45,13 @@ final class NotifyFlow {
   private final IrisConfig.Notify config;
   private final Clock clock;
   private final Consumer<List<Long>> written;
+  private final java.util.function.BooleanSupplier intakeBusy;
 
   /** @param written told the ids of new outbox rows once they are committed */
   NotifyFlow(NotifyStore store, OwnershipStore owners, Outbox outbox, Pipeline pipeline, List<Muter> muters,
-      IrisConfig.Notify config, java.util.Set<String> channels, Clock clock, Consumer<List<Long>> written) {
+      IrisConfig.Notify config, java.util.Set<String> channels, Clock clock, Consumer<List<Long>> written,
+      java.util.function.BooleanSupplier intakeBusy) {
+    this.intakeBusy = intakeBusy;
     this.store = store;
     this.owners = owners;
     this.outbox = outbox;
@@ -61,7 +65,7 @@ final class NotifyFlow {
   }
 
   Future<Void> work(Claim claim) {
-    return store.pending(claim.groupId(), GROUP_SLICE).compose(pending -> {
+    return store.pending(claim.groupId(), intakeBusy.getAsBoolean() ? BUSY_SLICE : GROUP_SLICE).compose(pending -> {
       List<Pending> firing = pending.stream().filter(p -> "firing".equals(p.status())).toList();
       List<Pending> resolved = pending.stream().filter(p -> "resolved".equals(p.status())).toList();
       List<NewMessage> messages = new ArrayList<>();
