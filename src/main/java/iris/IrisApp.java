@@ -40,6 +40,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import iris.ingest.IngestMetrics;
 import iris.notify.NotifierVerticle;
 import iris.schedule.SchedulerVerticle;
+import iris.schedule.Scheduling;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,9 +166,11 @@ public final class IrisApp implements AutoCloseable {
   private Future<Void> deploy() {
     IrisConfig config = components.config();
     List<Future<?>> deployments = new ArrayList<>();
+    // The API lists and runs jobs on every node; only nodes with the schedule role run them on their slots.
+    Scheduling scheduling = Scheduling.create(vertx, components);
     if (config.roles().contains(Role.INGEST)) {
       int instances = config.http().instances() > 0 ? config.http().instances() : Runtime.getRuntime().availableProcessors();
-      deployments.add(deploy("WebhookVerticle", () -> new WebhookVerticle(components), new DeploymentOptions().setInstances(instances)));
+      deployments.add(deploy("WebhookVerticle", () -> new WebhookVerticle(components, scheduling), new DeploymentOptions().setInstances(instances)));
     }
     if (config.roles().contains(Role.ENRICH)) {
       deployments.add(deploy("EnrichmentVerticle", () -> new EnrichmentVerticle(components), new DeploymentOptions()));
@@ -180,7 +183,7 @@ public final class IrisApp implements AutoCloseable {
       deployments.add(deploy("EnrollmentWorkerVerticle", () -> new EnrollmentWorkerVerticle(components), new DeploymentOptions()));
     }
     if (config.roles().contains(Role.SCHEDULE)) {
-      deployments.add(deploy("SchedulerVerticle", () -> new SchedulerVerticle(components), new DeploymentOptions()));
+      deployments.add(deploy("SchedulerVerticle", () -> new SchedulerVerticle(components, scheduling), new DeploymentOptions()));
     }
     return Future.all(deployments).onSuccess(v -> components.deployed().set(true)).mapEmpty();
   }

@@ -28,7 +28,8 @@ public record IrisConfig(
     Email email,
     Enroll enroll,
     List<PrometheusInstance> prometheus,
-    Duration prometheusVerifyTimeout) {
+    Duration prometheusVerifyTimeout,
+    Schedule schedule) {
 
   public record Http(String host, int port, int instances) {}
 
@@ -64,6 +65,9 @@ public record IrisConfig(
           + ", batchWindow=" + batchWindow + ", batchMaxAlerts=" + batchMaxAlerts + "]";
     }
   }
+
+  /** Cron expressions of scheduled jobs are read in {@code timezone}; runs are kept {@code keepRunsDays}. */
+  public record Schedule(java.time.ZoneId timezone, int keepRunsDays) {}
 
   public record Pipeline(Duration lease, Duration sweepInterval, int sweepLimit) {}
 
@@ -192,7 +196,17 @@ public record IrisConfig(
         enroll(source, dataDir),
         PrometheusInstance.parseList(source.string("prometheus.instances"), "prometheus.instances (IRIS_PROMETHEUS_INSTANCES)",
             dataDir.resolve("prometheus-targets")),
-        Duration.ofSeconds(source.integer("prometheus.verify_timeout_seconds", 0, 3600)));
+        Duration.ofSeconds(source.integer("prometheus.verify_timeout_seconds", 0, 3600)),
+        new Schedule(zone(source, "schedule.timezone"), source.integer("schedule.keep_runs_days", 1, 3650)));
+  }
+
+  private static java.time.ZoneId zone(ConfigSource source, String key) {
+    String raw = source.string(key).strip();
+    try {
+      return java.time.ZoneId.of(raw.isEmpty() ? "UTC" : raw);
+    } catch (java.time.DateTimeException e) {
+      throw new ConfigException(key + " (" + ConfigSource.envName(key) + "): must be a time zone such as UTC or Europe/Berlin, got '" + raw + "'");
+    }
   }
 
   private static Enroll enroll(ConfigSource source, Path dataDir) {
@@ -273,7 +287,7 @@ public record IrisConfig(
 
   public IrisConfig withRoles(Set<Role> newRoles) {
     return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule);
   }
 
   /** Settings that only go wrong together; checked once the command line is applied. */
@@ -288,7 +302,7 @@ public record IrisConfig(
   public IrisConfig withClusterEnabled() {
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline,
         new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort),
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule);
   }
 
   @Override
@@ -296,7 +310,7 @@ public record IrisConfig(
     return "IrisConfig[dataDir=" + dataDir + ", roles=" + roles + ", " + http + ", " + auth + ", " + db
         + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster
         + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + ", " + notifications + ", " + email
-        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + "]";
+        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + ", " + schedule + "]";
   }
 
   /** A URL with any password replaced, for logs. */

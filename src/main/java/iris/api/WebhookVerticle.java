@@ -23,6 +23,8 @@ import iris.incident.IncidentEvents;
 import iris.incident.IncidentRoutes;
 import iris.ingest.IngestBatcher;
 import iris.ingest.WebhookRoutes;
+import iris.schedule.JobRoutes;
+import iris.schedule.Scheduling;
 
 /**
  * The HTTP front: Alertmanager webhook, REST API, health and metrics. Deployed once per core;
@@ -33,9 +35,11 @@ public final class WebhookVerticle extends VerticleBase {
   private static final int IMPORT_BODY_LIMIT = 32 * 1024 * 1024;
 
   private final Components components;
+  private final Scheduling scheduling;
 
-  public WebhookVerticle(Components components) {
+  public WebhookVerticle(Components components, Scheduling scheduling) {
     this.components = components;
+    this.scheduling = scheduling;
   }
 
   @Override
@@ -73,6 +77,7 @@ public final class WebhookVerticle extends VerticleBase {
         .addRoutes(router);
     new RegistryRoutes(new MaintainerStore(components.pool()), new ServiceStore(components.pool()),
         hosts, new HostTagStore(components.pool()), components.clock()).addRoutes(router);
+    new JobRoutes(scheduling, components.clock()).addRoutes(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
 
