@@ -96,4 +96,14 @@ class ConfigSourceTest {
         Map.of("IRIS_ENROLL_ALLOY_SOURCE", "mirror"))));
     assertTrue(mirror.getMessage().startsWith("enroll.alloy.mirror_url (IRIS_ENROLL_ALLOY_MIRROR_URL)"), mirror.getMessage());
   }
+
+  @Test
+  void theSchedulerTimeZoneIsUtcUnlessAValidZoneIsGiven() {
+    assertEquals(java.time.ZoneId.of("UTC"), IrisConfig.from(ConfigSource.load(null, Map.of())).schedule().timezone());
+    assertEquals(java.time.ZoneId.of("Europe/Berlin"),
+        IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_SCHEDULE_TIMEZONE", "Europe/Berlin"))).schedule().timezone());
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_SCHEDULE_TIMEZONE", "Mars/Olympus"))));
+    assertTrue(bad.getMessage().startsWith("schedule.timezone (IRIS_SCHEDULE_TIMEZONE): must be a time zone"), bad.getMessage());
+  }
 }
