@@ -14,6 +14,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import iris.api.ApiKeyBootstrap;
 import iris.api.ApiKeyStore;
+import iris.api.WebhookTokenBootstrap;
 import iris.api.WebhookVerticle;
 import iris.db.Database;
 import iris.db.EmbeddedDatabase;
@@ -68,8 +69,8 @@ public final class IrisApp implements AutoCloseable {
   }
 
   /** Blocking: returns once every verticle of the configured roles is deployed. */
-  public static IrisApp start(IrisConfig config) throws Exception {
-    config.validated();
+  public static IrisApp start(IrisConfig configured) throws Exception {
+    IrisConfig config = WebhookTokenBootstrap.resolve(configured.validated());
     LOG.info("Starting Iris: {}", config);
     EmbeddedDatabase embedded = null;
     String dbUrl = config.db().url();

@@ -31,7 +31,17 @@ public record IrisConfig(
     Duration prometheusVerifyTimeout,
     Schedule schedule) {
 
-  public record Http(String host, int port, int instances) {}
+  /**
+   * The HTTP listener. {@code tlsCert}/{@code tlsKey} (PEM files) both set means HTTPS; an idle
+   * connection closes after {@code idleTimeout}; a request must arrive whole within
+   * {@code requestTimeout}; at most {@code maxUploads} bulk uploads are received at once per node.
+   */
+  public record Http(String host, int port, int instances, Path tlsCert, Path tlsKey, Duration idleTimeout,
+                     Duration requestTimeout, int maxUploads) {
+    public boolean tls() {
+      return tlsCert != null;
+    }
+  }
 
   public record Auth(boolean enabled, String seedApiKey) {
     @Override
@@ -52,8 +62,13 @@ public record IrisConfig(
     }
   }
 
+  /**
+   * {@code token} empty with {@code generateToken} means none was configured: one is generated
+   * into the data directory at first start; empty without it means the operator opened the webhook.
+   */
   public record Webhook(
       String token,
+      boolean generateToken,
       int maxBodyBytes,
       Duration batchWindow,
       int batchMaxAlerts,
@@ -61,7 +76,7 @@ public record IrisConfig(
       int retryAfterSeconds) {
     @Override
     public String toString() {
-      return "Webhook[token=" + (token.isEmpty() ? "unset" : "***") + ", maxBodyBytes=" + maxBodyBytes
+      return "Webhook[token=" + (generateToken ? "generated" : token.isEmpty() ? "none (open)" : "***") + ", maxBodyBytes=" + maxBodyBytes
           + ", batchWindow=" + batchWindow + ", batchMaxAlerts=" + batchMaxAlerts + "]";
     }
   }
@@ -96,9 +111,20 @@ public record IrisConfig(
 
   public record Enrich(int concurrency, int queueSize, Duration reuse, int runbooks, int pastIncidents, int infrastructure) {}
 
-  /** Routing and delivery; {@code defaultTeamsWebhookUrl} is a secret. */
+  /**
+   * Routing and delivery; {@code defaultTeamsWebhookUrl} is a secret. Teams URLs must be https
+   * to a public address unless {@code allowInsecureUrls} (local test servers).
+   */
   public record Notify(String hostLabel, List<String> serviceLabels, String defaultTeamsWebhookUrl, String defaultEmail,
-                       Duration flakyHold, int maxAttempts, Duration retryBase, int teamsRatePerSecond, Duration timeout) {
+                       Duration flakyHold, int maxAttempts, Duration retryBase, int teamsRatePerSecond, Duration timeout,
+                       boolean allowInsecureUrls) {
+    /** Settings built by hand (tests of routing and delivery), where no URL is checked. */
+    public Notify(String hostLabel, List<String> serviceLabels, String defaultTeamsWebhookUrl, String defaultEmail,
+                  Duration flakyHold, int maxAttempts, Duration retryBase, int teamsRatePerSecond, Duration timeout) {
+      this(hostLabel, serviceLabels, defaultTeamsWebhookUrl, defaultEmail, flakyHold, maxAttempts, retryBase, teamsRatePerSecond,
+          timeout, false);
+    }
+
     @Override
     public String toString() {
       return "Notify[hostLabel=" + hostLabel + ", serviceLabels=" + serviceLabels + ", defaultTeams="
@@ -153,13 +179,13 @@ public record IrisConfig(
     return new IrisConfig(
         dataDir,
         Role.parse(source.string("roles"), "roles (IRIS_ROLES)"),
-        new Http(source.string("http.host"), source.integer("http.port", 0, 65535), source.integer("http.instances", 0, 64)),
+        http(source),
         new Auth(source.flag("auth"), source.string("api_key").strip()),
         new Db(dbUrl, source.integer("db.pool_size", 1, 100),
             Duration.ofMillis(source.integer("db.connect_timeout_ms", 100, 60_000)),
             source.integer("db.embedded_port", 0, 65535)),
         redisUrl,
-        new Webhook(source.string("webhook.token").strip(),
+        new Webhook(source.string("webhook.token").strip(), !source.isSet("webhook.token"),
             source.integer("webhook.max_body_bytes", 1024, 256 * 1024 * 1024),
             Duration.ofMillis(source.integer("webhook.batch_window_ms", 0, 1000)),
             source.integer("webhook.batch_max_alerts", 1, 100_000),
@@ -191,7 +217,8 @@ public record IrisConfig(
             source.integer("notify.max_attempts", 1, 100),
             Duration.ofSeconds(source.integer("notify.retry_base_seconds", 1, 3600)),
             source.integer("notify.teams_rate_per_second", 1, 100),
-            Duration.ofMillis(source.integer("notify.timeout_ms", 100, 120_000))),
+            Duration.ofMillis(source.integer("notify.timeout_ms", 100, 120_000)),
+            source.flag("notify.allow_insecure_urls")),
         email(source),
         enroll(source, dataDir),
         PrometheusInstance.parseList(source.string("prometheus.instances"), "prometheus.instances (IRIS_PROMETHEUS_INSTANCES)",
@@ -207,6 +234,25 @@ public record IrisConfig(
     } catch (java.time.DateTimeException e) {
       throw new ConfigException(key + " (" + ConfigSource.envName(key) + "): must be a time zone such as UTC or Europe/Berlin, got '" + raw + "'");
     }
+  }
+
+  private static Http http(ConfigSource source) {
+    String cert = source.string("http.tls_cert").strip();
+    String key = source.string("http.tls_key").strip();
+    if (cert.isEmpty() != key.isEmpty()) {
+      throw new ConfigException((cert.isEmpty() ? "http.tls_cert (IRIS_HTTP_TLS_CERT)" : "http.tls_key (IRIS_HTTP_TLS_KEY)")
+          + ": HTTPS needs both a certificate and its key (PEM files)");
+    }
+    for (String[] file : new String[][] {{"http.tls_cert", cert}, {"http.tls_key", key}}) {
+      if (!file[1].isEmpty() && !java.nio.file.Files.isReadable(Path.of(file[1]))) {
+        throw new ConfigException(file[0] + " (" + ConfigSource.envName(file[0]) + "): cannot read " + file[1]);
+      }
+    }
+    return new Http(source.string("http.host"), source.integer("http.port", 0, 65535), source.integer("http.instances", 0, 64),
+        cert.isEmpty() ? null : Path.of(cert), key.isEmpty() ? null : Path.of(key),
+        Duration.ofSeconds(source.integer("http.idle_timeout_seconds", 1, 86_400)),
+        Duration.ofSeconds(source.integer("http.request_timeout_seconds", 1, 3600)),
+        source.integer("http.max_uploads", 1, 1000));
   }
 
   private static Enroll enroll(ConfigSource source, Path dataDir) {
@@ -285,6 +331,14 @@ public record IrisConfig(
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
+  /** The webhook settings with the token in force (the generated one). */
+  public IrisConfig withWebhookToken(String token) {
+    Webhook w = new Webhook(token, false, webhook.maxBodyBytes, webhook.batchWindow, webhook.batchMaxAlerts,
+        webhook.maxInFlight, webhook.retryAfterSeconds);
+    return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, w, pipeline, cluster,
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule);
+  }
+
   public IrisConfig withRoles(Set<Role> newRoles) {
     return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
         templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule);
@@ -295,6 +349,15 @@ public record IrisConfig(
     if (cluster.enabled && enroll.secretKey().isEmpty()) {
       throw new ConfigException("enroll.secret_key (IRIS_ENROLL_SECRET_KEY): required in a cluster, the same on every node"
           + " (a key generated per node could not open credentials sealed by another): openssl rand -base64 32");
+    }
+    String teams = notifications.defaultTeamsWebhookUrl();
+    String teamsProblem = teams.isEmpty() ? null : OutboundUrl.problem(teams, notifications.allowInsecureUrls());
+    if (teamsProblem != null) {
+      throw new ConfigException("notify.default_teams_webhook_url (IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL): " + teamsProblem);
+    }
+    if (cluster.enabled && webhook.generateToken) {
+      throw new ConfigException("webhook.token (IRIS_WEBHOOK_TOKEN): required in a cluster, the same on every node"
+          + " (a token generated per node would fail Alertmanager on the others); set it empty to open the webhook");
     }
     return this;
   }

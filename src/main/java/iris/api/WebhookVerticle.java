@@ -76,7 +76,7 @@ public final class WebhookVerticle extends VerticleBase {
     new AlloyTemplateRoutes(vertx, new AlloyTemplates(components.templates(), alloyTemplates), alloyTemplates, config)
         .addRoutes(router);
     new RegistryRoutes(new MaintainerStore(components.pool()), new ServiceStore(components.pool()),
-        hosts, new HostTagStore(components.pool()), components.clock()).addRoutes(router);
+        hosts, new HostTagStore(components.pool()), components.clock(), config.notifications().allowInsecureUrls()).addRoutes(router);
     new JobRoutes(scheduling, components.clock()).addRoutes(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
