@@ -120,6 +120,12 @@ public final class ConfigSource {
     return node.isValueNode() ? node.asText() : node.toString();
   }
 
+  /** Whether the key has a value at all: an empty string is a value, a YAML null (or no key) is not. */
+  public boolean isSet(String key) {
+    JsonNode node = at(key);
+    return node != null && !node.isNull();
+  }
+
   public int integer(String key, int min, int max) {
     String raw = string(key).strip();
     try {

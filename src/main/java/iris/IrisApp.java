@@ -14,6 +14,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import iris.api.ApiKeyBootstrap;
 import iris.api.ApiKeyStore;
+import iris.api.WebhookTokenBootstrap;
 import iris.api.WebhookVerticle;
 import iris.db.Database;
 import iris.db.EmbeddedDatabase;
@@ -42,6 +43,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import iris.ingest.IngestMetrics;
 import iris.notify.NotifierVerticle;
 import iris.schedule.SchedulerVerticle;
+import iris.schedule.Scheduling;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +71,8 @@ public final class IrisApp implements AutoCloseable {
   }
 
   /** Blocking: returns once every verticle of the configured roles is deployed. */
-  public static IrisApp start(IrisConfig config) throws Exception {
-    config.validated();
+  public static IrisApp start(IrisConfig configured) throws Exception {
+    IrisConfig config = WebhookTokenBootstrap.resolve(configured.validated());
     LOG.info("Starting Iris: {}", config);
     EmbeddedDatabase embedded = null;
     String dbUrl = config.db().url();
@@ -169,11 +171,14 @@ public final class IrisApp implements AutoCloseable {
   private Future<Void> deploy() {
     IrisConfig config = components.config();
     List<Future<?>> deployments = new ArrayList<>();
+    // The API lists and runs jobs on every node; only nodes with the schedule role run them on their slots.
+    Scheduling scheduling = Scheduling.create(vertx, components);
     // Every node serves /health/* and /metrics, whatever its roles; the webhook and the API only
     // where the ingest role runs, one instance per core there.
     int instances = !config.roles().contains(Role.INGEST) ? 1
         : config.http().instances() > 0 ? config.http().instances() : Runtime.getRuntime().availableProcessors();
-    deployments.add(deploy("WebhookVerticle", () -> new WebhookVerticle(components), new DeploymentOptions().setInstances(instances)));
+    deployments.add(deploy("WebhookVerticle", () -> new WebhookVerticle(components, scheduling),
+        new DeploymentOptions().setInstances(instances)));
     if (config.roles().contains(Role.ENRICH)) {
       deployments.add(deploy("EnrichmentVerticle", () -> new EnrichmentVerticle(components), new DeploymentOptions()));
     }
@@ -185,7 +190,7 @@ public final class IrisApp implements AutoCloseable {
       deployments.add(deploy("EnrollmentWorkerVerticle", () -> new EnrollmentWorkerVerticle(components), new DeploymentOptions()));
     }
     if (config.roles().contains(Role.SCHEDULE)) {
-      deployments.add(deploy("SchedulerVerticle", () -> new SchedulerVerticle(components), new DeploymentOptions()));
+      deployments.add(deploy("SchedulerVerticle", () -> new SchedulerVerticle(components, scheduling), new DeploymentOptions()));
     }
     return Future.all(deployments).onSuccess(v -> components.deployed().set(true)).mapEmpty();
   }

@@ -28,9 +28,20 @@ public record IrisConfig(
     Email email,
     Enroll enroll,
     List<PrometheusInstance> prometheus,
-    Duration prometheusVerifyTimeout) {
+    Duration prometheusVerifyTimeout,
+    Schedule schedule) {
 
-  public record Http(String host, int port, int instances) {}
+  /**
+   * The HTTP listener. {@code tlsCert}/{@code tlsKey} (PEM files) both set means HTTPS; an idle
+   * connection closes after {@code idleTimeout}; a request must arrive whole within
+   * {@code requestTimeout}; at most {@code maxUploads} bulk uploads are received at once per node.
+   */
+  public record Http(String host, int port, int instances, Path tlsCert, Path tlsKey, Duration idleTimeout,
+                     Duration requestTimeout, int maxUploads) {
+    public boolean tls() {
+      return tlsCert != null;
+    }
+  }
 
   public record Auth(boolean enabled, String seedApiKey) {
     @Override
@@ -61,9 +72,14 @@ public record IrisConfig(
     }
   }
 
-  /** {@code maxQueuedRequests} and {@code maxQueuedAlerts} bound what waits per HTTP event loop; beyond: 503 busy. */
+  /**
+   * {@code token} empty with {@code generateToken} means none was configured: one is generated
+   * into the data directory at first start; empty without it means the operator opened the webhook.
+   * {@code maxQueuedRequests} and {@code maxQueuedAlerts} bound what waits per HTTP event loop; beyond: 503 busy.
+   */
   public record Webhook(
       String token,
+      boolean generateToken,
       int maxBodyBytes,
       Duration batchWindow,
       int batchMaxAlerts,
@@ -72,16 +88,19 @@ public record IrisConfig(
       int maxQueuedRequests,
       int maxQueuedAlerts) {
     public Webhook(String token, int maxBodyBytes, Duration batchWindow, int batchMaxAlerts, int maxInFlight, int retryAfterSeconds) {
-      this(token, maxBodyBytes, batchWindow, batchMaxAlerts, maxInFlight, retryAfterSeconds, 1000, 20_000);
+      this(token, false, maxBodyBytes, batchWindow, batchMaxAlerts, maxInFlight, retryAfterSeconds, 1000, 20_000);
     }
 
     @Override
     public String toString() {
-      return "Webhook[token=" + (token.isEmpty() ? "unset" : "***") + ", maxBodyBytes=" + maxBodyBytes
+      return "Webhook[token=" + (generateToken ? "generated" : token.isEmpty() ? "none (open)" : "***") + ", maxBodyBytes=" + maxBodyBytes
           + ", batchWindow=" + batchWindow + ", batchMaxAlerts=" + batchMaxAlerts + ", maxInFlight=" + maxInFlight
           + ", maxQueuedRequests=" + maxQueuedRequests + ", maxQueuedAlerts=" + maxQueuedAlerts + "]";
     }
   }
+
+  /** Cron expressions of scheduled jobs are read in {@code timezone}; runs are kept {@code keepRunsDays}. */
+  public record Schedule(java.time.ZoneId timezone, int keepRunsDays) {}
 
   /**
    * The stages' claims: how long one holds, how often a stage looks for work no wake-up
@@ -114,9 +133,20 @@ public record IrisConfig(
 
   public record Enrich(int concurrency, Duration reuse, int runbooks, int pastIncidents, int infrastructure) {}
 
-  /** Routing and delivery; {@code defaultTeamsWebhookUrl} is a secret. */
+  /**
+   * Routing and delivery; {@code defaultTeamsWebhookUrl} is a secret. Teams URLs must be https
+   * to a public address unless {@code allowInsecureUrls} (local test servers).
+   */
   public record Notify(String hostLabel, List<String> serviceLabels, String defaultTeamsWebhookUrl, String defaultEmail,
-                       Duration flakyHold, int maxAttempts, Duration retryBase, int teamsRatePerSecond, Duration timeout) {
+                       Duration flakyHold, int maxAttempts, Duration retryBase, int teamsRatePerSecond, Duration timeout,
+                       boolean allowInsecureUrls) {
+    /** Settings built by hand (tests of routing and delivery), where no URL is checked. */
+    public Notify(String hostLabel, List<String> serviceLabels, String defaultTeamsWebhookUrl, String defaultEmail,
+                  Duration flakyHold, int maxAttempts, Duration retryBase, int teamsRatePerSecond, Duration timeout) {
+      this(hostLabel, serviceLabels, defaultTeamsWebhookUrl, defaultEmail, flakyHold, maxAttempts, retryBase, teamsRatePerSecond,
+          timeout, false);
+    }
+
     @Override
     public String toString() {
       return "Notify[hostLabel=" + hostLabel + ", serviceLabels=" + serviceLabels + ", defaultTeams="
@@ -171,13 +201,13 @@ public record IrisConfig(
     return new IrisConfig(
         dataDir,
         Role.parse(source.string("roles"), "roles (IRIS_ROLES)"),
-        new Http(source.string("http.host"), source.integer("http.port", 0, 65535), source.integer("http.instances", 0, 64)),
+        http(source),
         new Auth(source.flag("auth"), source.string("api_key").strip()),
         new Db(dbUrl, source.integer("db.pool_size", 1, 100), source.integer("db.ingest_pool_size", 1, 100),
             Duration.ofMillis(source.integer("db.connect_timeout_ms", 100, 60_000)),
             source.integer("db.embedded_port", 0, 65535)),
         redisUrl,
-        new Webhook(source.string("webhook.token").strip(),
+        new Webhook(source.string("webhook.token").strip(), !source.isSet("webhook.token"),
             source.integer("webhook.max_body_bytes", 1024, 256 * 1024 * 1024),
             Duration.ofMillis(source.integer("webhook.batch_window_ms", 0, 1000)),
             source.integer("webhook.batch_max_alerts", 1, 100_000),
@@ -212,12 +242,42 @@ public record IrisConfig(
             source.integer("notify.max_attempts", 1, 100),
             Duration.ofSeconds(source.integer("notify.retry_base_seconds", 1, 3600)),
             source.integer("notify.teams_rate_per_second", 1, 100),
-            Duration.ofMillis(source.integer("notify.timeout_ms", 100, 120_000))),
+            Duration.ofMillis(source.integer("notify.timeout_ms", 100, 120_000)),
+            source.flag("notify.allow_insecure_urls")),
         email(source),
         enroll(source, dataDir),
         PrometheusInstance.parseList(source.string("prometheus.instances"), "prometheus.instances (IRIS_PROMETHEUS_INSTANCES)",
             dataDir.resolve("prometheus-targets")),
-        Duration.ofSeconds(source.integer("prometheus.verify_timeout_seconds", 0, 3600)));
+        Duration.ofSeconds(source.integer("prometheus.verify_timeout_seconds", 0, 3600)),
+        new Schedule(zone(source, "schedule.timezone"), source.integer("schedule.keep_runs_days", 1, 3650)));
+  }
+
+  private static java.time.ZoneId zone(ConfigSource source, String key) {
+    String raw = source.string(key).strip();
+    try {
+      return java.time.ZoneId.of(raw.isEmpty() ? "UTC" : raw);
+    } catch (java.time.DateTimeException e) {
+      throw new ConfigException(key + " (" + ConfigSource.envName(key) + "): must be a time zone such as UTC or Europe/Berlin, got '" + raw + "'");
+    }
+  }
+
+  private static Http http(ConfigSource source) {
+    String cert = source.string("http.tls_cert").strip();
+    String key = source.string("http.tls_key").strip();
+    if (cert.isEmpty() != key.isEmpty()) {
+      throw new ConfigException((cert.isEmpty() ? "http.tls_cert (IRIS_HTTP_TLS_CERT)" : "http.tls_key (IRIS_HTTP_TLS_KEY)")
+          + ": HTTPS needs both a certificate and its key (PEM files)");
+    }
+    for (String[] file : new String[][] {{"http.tls_cert", cert}, {"http.tls_key", key}}) {
+      if (!file[1].isEmpty() && !java.nio.file.Files.isReadable(Path.of(file[1]))) {
+        throw new ConfigException(file[0] + " (" + ConfigSource.envName(file[0]) + "): cannot read " + file[1]);
+      }
+    }
+    return new Http(source.string("http.host"), source.integer("http.port", 0, 65535), source.integer("http.instances", 0, 64),
+        cert.isEmpty() ? null : Path.of(cert), key.isEmpty() ? null : Path.of(key),
+        Duration.ofSeconds(source.integer("http.idle_timeout_seconds", 1, 86_400)),
+        Duration.ofSeconds(source.integer("http.request_timeout_seconds", 1, 3600)),
+        source.integer("http.max_uploads", 1, 1000));
   }
 
   private static Enroll enroll(ConfigSource source, Path dataDir) {
@@ -296,9 +356,17 @@ public record IrisConfig(
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
+  /** The webhook settings with the token in force (the generated one). */
+  public IrisConfig withWebhookToken(String token) {
+    Webhook w = new Webhook(token, false, webhook.maxBodyBytes, webhook.batchWindow, webhook.batchMaxAlerts,
+        webhook.maxInFlight, webhook.retryAfterSeconds, webhook.maxQueuedRequests, webhook.maxQueuedAlerts);
+    return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, w, pipeline, cluster,
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule);
+  }
+
   public IrisConfig withRoles(Set<Role> newRoles) {
     return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule);
   }
 
   /** Settings that only go wrong together; checked once the command line is applied. */
@@ -307,13 +375,22 @@ public record IrisConfig(
       throw new ConfigException("enroll.secret_key (IRIS_ENROLL_SECRET_KEY): required in a cluster, the same on every node"
           + " (a key generated per node could not open credentials sealed by another): openssl rand -base64 32");
     }
+    String teams = notifications.defaultTeamsWebhookUrl();
+    String teamsProblem = teams.isEmpty() ? null : OutboundUrl.problem(teams, notifications.allowInsecureUrls());
+    if (teamsProblem != null) {
+      throw new ConfigException("notify.default_teams_webhook_url (IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL): " + teamsProblem);
+    }
+    if (cluster.enabled && webhook.generateToken) {
+      throw new ConfigException("webhook.token (IRIS_WEBHOOK_TOKEN): required in a cluster, the same on every node"
+          + " (a token generated per node would fail Alertmanager on the others); set it empty to open the webhook");
+    }
     return this;
   }
 
   public IrisConfig withClusterEnabled() {
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline,
         new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort),
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule);
   }
 
   @Override
@@ -321,7 +398,7 @@ public record IrisConfig(
     return "IrisConfig[dataDir=" + dataDir + ", roles=" + roles + ", " + http + ", " + auth + ", " + db
         + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster
         + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + ", " + notifications + ", " + email
-        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + "]";
+        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + ", " + schedule + "]";
   }
 
   /** A URL with any password replaced, for logs. */

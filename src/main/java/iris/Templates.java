@@ -1,6 +1,7 @@
 package iris;
 
 import freemarker.cache.ClassTemplateLoader;
+import freemarker.core._CoreAPI;
 import freemarker.cache.FileTemplateLoader;
 import freemarker.cache.MultiTemplateLoader;
 import freemarker.cache.TemplateLoader;
@@ -14,7 +15,14 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -22,12 +30,36 @@ import java.util.Map;
  * FreeMarker, sandboxed: templates see only plain data (maps, lists, strings, numbers,
  * booleans, dates) and can neither call Java methods ({@code ?api} is off, the object wrapper
  * refuses other objects) nor instantiate classes ({@code ?new} resolves nothing). Files in
- * the operator's templates directory override the built-in ones of the same name.
+ * the operator's templates directory override the built-in ones of the same name. Every
+ * rendering is bounded in time and output size ({@link LimitExceeded}).
  */
 public final class Templates {
+  /** Longest one rendering may take: an operator's template that loops forever is stopped. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+  /** Largest output one rendering may produce (characters). */
+  public static final int DEFAULT_MAX_OUTPUT = 1024 * 1024;
+  private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
   private final Configuration freemarker;
+  private final Duration timeout;
+  private final int maxOutput;
+  /** Cached templates that already have their interruption checks (added once per parsed template). */
+  private final Set<Template> guarded = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+  /** A rendering refused for its cost: too slow or too large. */
+  public static final class LimitExceeded extends IOException {
+    public LimitExceeded(String message) {
+      super(message);
+    }
+  }
 
   public Templates(Path directory) {
+    this(directory, DEFAULT_TIMEOUT, DEFAULT_MAX_OUTPUT);
+  }
+
+  public Templates(Path directory, Duration timeout, int maxOutput) {
+    this.timeout = timeout;
+    this.maxOutput = maxOutput;
     freemarker = new Configuration(Configuration.VERSION_2_3_34);
     List<TemplateLoader> loaders = new ArrayList<>();
     if (directory != null && Files.isDirectory(directory)) {
@@ -52,9 +84,10 @@ public final class Templates {
   /** Renders {@code name} (a path under the templates directory) with plain-data {@code model}. */
   public String render(String name, Map<String, ?> model) throws IOException, TemplateException {
     Template template = freemarker.getTemplate(name);
-    StringWriter out = new StringWriter();
-    template.process(model, out);
-    return out.toString();
+    if (guarded.add(template)) {
+      _CoreAPI.addThreadInterruptedChecks(template);
+    }
+    return process(template, model);
   }
 
   /** The text of {@code name} as it is loaded: the operator's file, else the built-in one. */
@@ -75,8 +108,126 @@ public final class Templates {
   /** Renders a template given as text (previews, overrides stored in the database). */
   public String renderText(String templateName, String source, Map<String, ?> model) throws IOException, TemplateException {
     Template template = new Template(templateName, source, freemarker);
-    StringWriter out = new StringWriter();
-    template.process(model, out);
-    return out.toString();
+    _CoreAPI.addThreadInterruptedChecks(template);
+    return process(template, model);
+  }
+
+  /**
+   * Renders within the time and size bounds. Loops carry FreeMarker's interruption checks; a
+   * watchdog interrupts this thread at the deadline, and the flag is cleared before returning,
+   * so a pooled thread is handed back as it came.
+   */
+  private String process(Template template, Map<String, ?> model) throws IOException, TemplateException {
+    BoundedWriter out = new BoundedWriter(maxOutput);
+    Deadline deadline = new Deadline();
+    ScheduledFuture<?> alarm = WATCHDOG.schedule(deadline::fire, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      template.process(model, out);
+      return out.toString();
+    } catch (RuntimeException | TemplateException e) {
+      if (deadline.fired()) {
+        throw tooSlow(template);
+      }
+      if (e.getCause() instanceof LimitExceeded limit) {
+        throw limit;
+      }
+      throw e;
+    } finally {
+      alarm.cancel(false);
+      deadline.finish();
+    }
+  }
+
+  /** Interrupts the rendering thread once, unless the rendering finished first. */
+  private static final class Deadline {
+    private final Thread thread = Thread.currentThread();
+    private boolean finished;
+    private boolean fired;
+
+    synchronized void fire() {
+      if (!finished) {
+        fired = true;
+        thread.interrupt();
+      }
+    }
+
+    synchronized boolean fired() {
+      return fired;
+    }
+
+    /** On the rendering thread: clears the interruption this deadline caused. */
+    synchronized void finish() {
+      finished = true;
+      if (fired) {
+        Thread.interrupted();
+      }
+    }
+  }
+
+  private LimitExceeded tooSlow(Template template) {
+    return new LimitExceeded(template.getName() + ": rendering took longer than " + timeout.toMillis() + " ms (a loop that does not end?)");
+  }
+
+  /** Refuses output past a bound instead of filling memory. */
+  private static final class BoundedWriter extends StringWriter {
+    private final int max;
+
+    BoundedWriter(int max) {
+      this.max = max;
+    }
+
+    private void check(int adding) throws LimitExceeded {
+      if (getBuffer().length() + adding > max) {
+        throw new LimitExceeded("rendering produced more than " + max + " characters");
+      }
+    }
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      sneaky(length);
+      super.write(chars, offset, length);
+    }
+
+    @Override
+    public void write(String text, int offset, int length) {
+      sneaky(length);
+      super.write(text, offset, length);
+    }
+
+    @Override
+    public void write(int c) {
+      sneaky(1);
+      super.write(c);
+    }
+
+    @Override
+    public void write(String text) {
+      sneaky(text.length());
+      super.write(text);
+    }
+
+    /** StringWriter's methods declare no IOException; FreeMarker passes it on to the caller all the same. */
+    private void sneaky(int adding) {
+      try {
+        check(adding);
+      } catch (LimitExceeded e) {
+        throw Templates.<RuntimeException>rethrow(e);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> E rethrow(Throwable e) throws E {
+    throw (E) e;
+  }
+
+  private static ScheduledThreadPoolExecutor watchdog() {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "iris-template-watchdog");
+      t.setDaemon(true);
+      return t;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
   }
 }

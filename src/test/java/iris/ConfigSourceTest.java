@@ -96,4 +96,41 @@ class ConfigSourceTest {
         Map.of("IRIS_ENROLL_ALLOY_SOURCE", "mirror"))));
     assertTrue(mirror.getMessage().startsWith("enroll.alloy.mirror_url (IRIS_ENROLL_ALLOY_MIRROR_URL)"), mirror.getMessage());
   }
+
+  @Test
+  void theSchedulerTimeZoneIsUtcUnlessAValidZoneIsGiven() {
+    assertEquals(java.time.ZoneId.of("UTC"), IrisConfig.from(ConfigSource.load(null, Map.of())).schedule().timezone());
+    assertEquals(java.time.ZoneId.of("Europe/Berlin"),
+        IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_SCHEDULE_TIMEZONE", "Europe/Berlin"))).schedule().timezone());
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_SCHEDULE_TIMEZONE", "Mars/Olympus"))));
+    assertTrue(bad.getMessage().startsWith("schedule.timezone (IRIS_SCHEDULE_TIMEZONE): must be a time zone"), bad.getMessage());
+  }
+
+  @Test
+  void aWebhookTokenThatIsNotSetIsGeneratedWhileAnEmptyOneOpensTheWebhook() {
+    IrisConfig absent = IrisConfig.from(ConfigSource.load(null, Map.of()));
+    assertTrue(absent.webhook().generateToken());
+    IrisConfig empty = IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_WEBHOOK_TOKEN", "")));
+    assertFalse(empty.webhook().generateToken());
+    assertEquals("", empty.webhook().token());
+    ConfigException cluster = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_CLUSTER_ENABLED", "on", "IRIS_ENROLL_SECRET_KEY", "c2VjcmV0"))).validated());
+    assertTrue(cluster.getMessage().startsWith("webhook.token (IRIS_WEBHOOK_TOKEN): required in a cluster"), cluster.getMessage());
+  }
+
+  @Test
+  void theDefaultTeamsUrlMustBeHttpsToAPublicAddressUnlessInsecureUrlsAreAllowed() {
+    ConfigException http = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL", "http://teams.example.org/hook"))).validated());
+    assertTrue(http.getMessage().startsWith("notify.default_teams_webhook_url (IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL): must be https"),
+        http.getMessage());
+    ConfigException loopback = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL", "https://127.0.0.1:8443/hook"))).validated());
+    assertTrue(loopback.getMessage().contains("loopback"), loopback.getMessage());
+    IrisConfig allowed = IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL", "http://127.0.0.1:9/hook",
+        "IRIS_NOTIFY_ALLOW_INSECURE_URLS", "on"))).validated();
+    assertEquals("http://127.0.0.1:9/hook", allowed.notifications().defaultTeamsWebhookUrl());
+  }
 }
+

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iris.api.ApiKeyBootstrap;
+import iris.api.WebhookTokenBootstrap;
 import iris.testing.Http;
 import iris.testing.Payloads;
 import iris.testing.Ports;
@@ -24,9 +25,9 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
- * A newcomer's start: no database URL, no API key. Iris runs its own PostgreSQL 16 under the
- * data directory, durable and behind a generated password (0600), writes a generated admin key
- * once (0600), and keeps incidents across restarts.
+ * A newcomer's start: no database URL, no API key, no webhook token. Iris runs its own PostgreSQL 16
+ * under the data directory, durable and behind a generated password (0600), writes a generated
+ * admin key once and a webhook token (both 0600), and keeps incidents across restarts.
  */
 class EmbeddedStartIT {
 
@@ -77,6 +78,7 @@ class EmbeddedStartIT {
     Path passwordFile = dataDir.resolve("postgres.password");
     String key;
     String password;
+    String token;
     try (IrisApp app = start(dataDir, port)) {
       assertTrue(Files.exists(dataDir.resolve("postgres/PG_VERSION")), "embedded PostgreSQL lives under the data dir");
       assertEquals("16", Files.readString(dataDir.resolve("postgres/PG_VERSION")).strip());
@@ -87,10 +89,17 @@ class EmbeddedStartIT {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
       key = Files.readString(keyFile).strip();
       assertTrue(key.startsWith("iris_") && key.length() > 40);
-      Http.Response stored = http.post("/webhooks/alertmanager",
-          Payloads.webhook("g-embedded", Payloads.firing("fp-embedded-1", "HostDown", "h:9100", Instant.parse("2026-05-01T00:00:00Z"))).encode(),
-          Map.of("Content-Type", "application/json"));
-      assertEquals(200, stored.status(), "no token configured: the webhook is open");
+      Path tokenFile = dataDir.resolve(WebhookTokenBootstrap.TOKEN_FILE);
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+      token = Files.readString(tokenFile).strip();
+      assertTrue(token.length() >= 40, token);
+      String payload = Payloads.webhook("g-embedded", Payloads.firing("fp-embedded-1", "HostDown", "h:9100",
+          Instant.parse("2026-05-01T00:00:00Z"))).encode();
+      assertEquals(401, http.post("/webhooks/alertmanager", payload, Map.of("Content-Type", "application/json")).status(),
+          "no token configured: a generated one is required");
+      Http.Response stored = http.post("/webhooks/alertmanager", payload,
+          Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token));
+      assertEquals(200, stored.status(), stored.body());
       assertEquals(401, http.get("/api/v1/incidents", Map.of()).status());
     }
     Files.delete(keyFile); // as the operator is told to do after reading it
@@ -101,6 +110,10 @@ class EmbeddedStartIT {
       assertEquals(200, list.status(), "the generated key still works after a restart");
       assertEquals("fp-embedded-1", list.json().getJsonArray("items").getJsonObject(0).getString("fingerprint"));
       assertFalse(Files.exists(keyFile), "a key exists already: no new one is made or written");
+      assertEquals(token, Files.readString(dataDir.resolve(WebhookTokenBootstrap.TOKEN_FILE)).strip(), "the token is kept");
+      assertEquals(200, http.post("/webhooks/alertmanager",
+          Payloads.webhook("g-embedded", Payloads.firing("fp-embedded-2", "HostDown", "h:9100", Instant.parse("2026-05-01T00:00:00Z"))).encode(),
+          Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token)).status(), "the same token after a restart");
     }
   }
 }

@@ -41,4 +41,27 @@ class TemplatesTest {
     Templates t = new Templates(dir);
     assertEquals("{\"summary\": \"custom X\"}", t.render("enrichment/narrative.json.ftl", Map.of("alert", Map.of("name", "X"))));
   }
+
+  @Test
+  void aTemplateThatLoopsForeverIsStoppedAtItsDeadline() throws Exception {
+    Templates t = new Templates(null, java.time.Duration.ofMillis(300), 10_000);
+    long started = System.nanoTime();
+    Templates.LimitExceeded slow = assertThrows(Templates.LimitExceeded.class,
+        () -> t.renderText("loop", "<#list 1.. as i><#if i < 0>never</#if></#list>", Map.of()));
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(slow.getMessage().contains("longer than 300 ms"), slow.getMessage());
+    assertTrue(tookMs < 3000, "stopped after " + tookMs + " ms");
+    assertTrue(!Thread.currentThread().isInterrupted(), "the thread is handed back uninterrupted");
+    assertEquals("still works", t.renderText("next", "still works", Map.of()));
+  }
+
+  @Test
+  void aTemplateThatWritesWithoutEndIsStoppedAtItsOutputBound() throws Exception {
+    Templates t = new Templates(null, java.time.Duration.ofSeconds(30), 10_000);
+    Templates.LimitExceeded big = assertThrows(Templates.LimitExceeded.class,
+        () -> t.renderText("flood", "<#list 1.. as i>${i} </#list>", Map.of()));
+    assertTrue(big.getMessage().contains("more than 10000 characters"), big.getMessage());
+    assertEquals(9_999, t.renderText("fits", "<#list 1..9999 as i>x</#list>", Map.of()).length());
+  }
 }
+

@@ -32,6 +32,16 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
       body = generic(500, null);
     }
+    if (!ctx.request().isEnded() && !hasBody(ctx.request())) {
+      ctx.request().resume(); // paused for the key check; let its end be read so the connection lives on
+    } else if (!ctx.request().isEnded()) {
+      // Refused before its body was read (no key, too many uploads): the rest of the body is not
+      // read either, so this connection cannot carry another request.
+      ctx.response().putHeader("Connection", "close");
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode())
+          .onComplete(ar -> ctx.request().connection().close());
+      return;
+    }
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 
@@ -54,5 +64,10 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       default -> detail != null ? detail : code.replace('_', ' ');
     };
     return new JsonObject().put("error", code).put("message", message);
+  }
+
+  private static boolean hasBody(io.vertx.core.http.HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    return request.getHeader("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
   }
 }

@@ -120,6 +120,11 @@ public final class AlloyTemplateRoutes {
         .put("environment", body.getString("environment", "production"))
         .put("labels", body.getJsonObject("labels", new JsonObject()));
     String draft = Json.optionalString(body, "body", MAX_BODY);
+    iris.api.ApiKeyStore.ApiKey key = ctx.get(ApiKeyAuth.PRINCIPAL);
+    if (draft != null && (key == null || !key.scope().includes(Scope.WRITE))) {
+      // A draft is operator code run on this node: only those who may save templates may try one.
+      throw new HttpProblem(403, "forbidden", "previewing a draft body needs scope 'write'", "body");
+    }
     templates.sourcesFor(facts).compose(sources -> {
       if (!sources.containsKey(name)) {
         sources.put(name, "");

@@ -3,7 +3,6 @@ package iris.registry;
 import io.vertx.core.json.JsonObject;
 import iris.api.HttpProblem;
 import iris.api.Json;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +21,7 @@ public record Maintainer(String name, String email, String teamsWebhookUrl, List
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
   /** Validates a request body; every problem is a 400 naming its field. */
-  static Maintainer from(JsonObject body) {
+  static Maintainer from(JsonObject body, boolean allowInsecureUrls) {
     Json.onlyFields(body, FIELDS);
     String name = Json.requiredString(body, "name", 100).strip();
     String email = Json.optionalString(body, "email", 254);
@@ -30,8 +29,9 @@ public record Maintainer(String name, String email, String teamsWebhookUrl, List
       throw HttpProblem.badRequest("email", "not an email address");
     }
     String teams = Json.optionalString(body, "teams_webhook_url", 2000);
-    if (teams != null && !isHttpUrl(teams)) {
-      throw HttpProblem.badRequest("teams_webhook_url", "must be an http(s) URL (a Teams Workflows webhook)");
+    String teamsProblem = teams == null ? null : iris.OutboundUrl.problem(teams, allowInsecureUrls);
+    if (teamsProblem != null) {
+      throw HttpProblem.badRequest("teams_webhook_url", teamsProblem + " (a Teams Workflows webhook)");
     }
     List<String> channels = Registry.strings(body, "channels", 2);
     if (channels == null) {
@@ -51,14 +51,5 @@ public record Maintainer(String name, String email, String teamsWebhookUrl, List
       throw HttpProblem.badRequest("digest_frequency", "must be none, daily, weekly or monthly");
     }
     return new Maintainer(name, email, teams, new ArrayList<>(channels), severity, digest);
-  }
-
-  static boolean isHttpUrl(String s) {
-    try {
-      URI uri = URI.create(s);
-      return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 }

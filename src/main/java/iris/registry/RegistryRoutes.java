@@ -26,8 +26,12 @@ public final class RegistryRoutes {
   private final HostStore hosts;
   private final HostTagStore tags;
   private final Clock clock;
+  private final boolean allowInsecureUrls;
 
-  public RegistryRoutes(MaintainerStore maintainers, ServiceStore services, HostStore hosts, HostTagStore tags, Clock clock) {
+  /** {@code allowInsecureUrls}: maintainers' Teams URLs may be plain http or local (notify.allow_insecure_urls). */
+  public RegistryRoutes(MaintainerStore maintainers, ServiceStore services, HostStore hosts, HostTagStore tags, Clock clock,
+      boolean allowInsecureUrls) {
+    this.allowInsecureUrls = allowInsecureUrls;
     this.maintainers = maintainers;
     this.services = services;
     this.hosts = hosts;
@@ -41,7 +45,7 @@ public final class RegistryRoutes {
   }
 
   public void addRoutes(Router router) {
-    resource(router, "/api/v1/maintainers", "maintainer", Maintainer::from, maintainers::create, maintainers::update,
+    resource(router, "/api/v1/maintainers", "maintainer", body -> Maintainer.from(body, allowInsecureUrls), maintainers::create, maintainers::update,
         maintainers::delete, maintainers::find, (ctx, after, limit) -> maintainers.list(after, limit));
     resource(router, "/api/v1/services", "service", Service::from, services::create, services::update,
         services::delete, services::find, (ctx, after, limit) -> services.list(after, limit));

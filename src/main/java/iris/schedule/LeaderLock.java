@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * connection. PostgreSQL frees the lock when that session ends, so a node that dies hands
  * leadership on by itself; every node shares the database, clustered or not.
  */
-public final class LeaderLock {
+public final class LeaderLock implements Scheduler.Leadership {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderLock.class);
 
   private final Vertx vertx;
@@ -29,6 +29,7 @@ public final class LeaderLock {
   }
 
   /** Tries to become (or confirms being) the leader. Never fails: an error means "not leader". */
+  @Override
   public Future<Boolean> tryAcquire() {
     if (leader && connection != null) {
       return connection.query("SELECT 1").execute().map(true).otherwise(e -> lost(e));

@@ -1,72 +1,62 @@
 package iris.schedule;
 
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import iris.Components;
-import iris.incident.PipelineState;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Periodic jobs, run by one node of the cluster at a time: every node with the schedule role
- * deploys this, and only the holder of the {@link LeaderLock} does the work. Today's job
- * measures the pipeline's queue depth (cluster-wide, so only the leader reports it).
+ * Runs the {@link Scheduler} on a timer. Every node with the schedule role deploys this; only
+ * the holder of the {@link LeaderLock} runs jobs, and the run records keep a slot from running twice.
  */
 public final class SchedulerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
   /** Advisory lock id: "iris" in ASCII plus 1, unique among Iris's locks. */
   static final long SCHEDULER_LOCK = 0x6972697300000001L;
-  private static final long DEPTH_INTERVAL_MS = 10_000;
+  /** Leadership is checked (and a lost leader replaced) at least this often. */
+  private static final Duration MAX_WAIT = Duration.ofSeconds(1);
 
   private final Components components;
-  private final Map<PipelineState, AtomicLong> depth = new EnumMap<>(PipelineState.class);
+  private final Scheduling scheduling;
   private LeaderLock lock;
-  private boolean measuring;
+  private Scheduler scheduler;
+  private long timer = -1;
+  private volatile boolean stopped;
 
-  public SchedulerVerticle(Components components) {
+  public SchedulerVerticle(Components components, Scheduling scheduling) {
     this.components = components;
+    this.scheduling = scheduling;
   }
 
   @Override
   public Future<?> start() {
     lock = new LeaderLock(vertx, components.dbOptions(), SCHEDULER_LOCK);
-    for (PipelineState state : PipelineState.WAITING) {
-      AtomicLong value = new AtomicLong(-1);
-      depth.put(state, value);
-      Gauge.builder("iris_pipeline_queue_depth", value, v -> v.get() < 0 ? Double.NaN : v.get())
-          .description("Incidents waiting in a pipeline state, cluster-wide (reported by the scheduler's leader)")
-          .tag("state", state.sql()).register(components.registry());
-    }
-    vertx.setPeriodic(0, DEPTH_INTERVAL_MS, id -> measure());
+    scheduler = new Scheduler(scheduling, lock, components.clock());
+    pass();
     return Future.succeededFuture();
   }
 
-  private void measure() {
-    if (measuring) {
+  private void pass() {
+    if (stopped) {
       return;
     }
-    measuring = true;
-    lock.tryAcquire()
-        .compose(leader -> leader ? components.pipeline().depth().map(found -> {
-          found.forEach((state, n) -> depth.get(state).set(n));
-          return null;
-        }) : notLeader())
-        .onFailure(e -> LOG.warn("Cannot measure the pipeline's depth: {}", e.toString()))
-        .onComplete(ar -> measuring = false);
-  }
-
-  /** Another node reports the depth: this one says nothing rather than a stale figure. */
-  private Future<Void> notLeader() {
-    depth.values().forEach(v -> v.set(-1));
-    return Future.succeededFuture();
+    scheduler.tick()
+        .onFailure(e -> LOG.warn("Scheduler pass failed: {}", e.toString()))
+        .onComplete(ar -> {
+          if (!stopped) {
+            // A few milliseconds past the slot, so the pass sees it has come.
+            long wait = Math.max(10, scheduler.untilNextSlot(MAX_WAIT).toMillis() + 5);
+            timer = vertx.setTimer(wait, id -> pass());
+          }
+        });
   }
 
   @Override
   public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
     return lock == null ? Future.succeededFuture() : lock.release();
   }
 }

@@ -26,7 +26,10 @@ public final class TestIris implements AutoCloseable {
     this.http = new Http("http://127.0.0.1:" + port);
   }
 
-  /** Defaults: a fresh test database, a free port, 2 HTTP instances, the test admin key and token. */
+  /**
+   * Defaults: a fresh test database, a free port, 2 HTTP instances, the test admin key and token,
+   * insecure (loopback http) Teams URLs allowed. An override with a null value removes a default.
+   */
   public static TestIris start(Map<String, String> overrides) throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("IRIS_DB_URL", TestPostgres.newDatabase());
@@ -36,6 +39,8 @@ public final class TestIris implements AutoCloseable {
     env.put("IRIS_DATA_DIR", tempDir().toString());
     env.put("IRIS_API_KEY", ADMIN_KEY);
     env.put("IRIS_WEBHOOK_TOKEN", WEBHOOK_TOKEN);
+    // The fake Teams servers are plain http on loopback; tests of the refusal set this off.
+    env.put("IRIS_NOTIFY_ALLOW_INSECURE_URLS", "on");
     env.putAll(overrides);
     env.values().removeIf(v -> v == null);
     IrisConfig config = IrisConfig.from(ConfigSource.load(null, env));
