@@ -1,6 +1,7 @@
 package iris.api;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -34,9 +35,10 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     }
     if (!ctx.request().isEnded() && !hasBody(ctx.request())) {
       ctx.request().resume(); // paused for the key check; let its end be read so the connection lives on
-    } else if (!ctx.request().isEnded()) {
+    } else if (!ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
       // Refused before its body was read (no key, too many uploads): the rest of the body is not
-      // read either, so this connection cannot carry another request.
+      // read either, so this HTTP/1 connection cannot carry another request. (An HTTP/2 stream
+      // ends alone, and flow control bounds what its peer may still send.)
       ctx.response().putHeader("Connection", "close");
       ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode())
           .onComplete(ar -> ctx.request().connection().close());

@@ -3,6 +3,7 @@ package iris.api;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -26,13 +27,21 @@ public final class RequestDeadline implements Handler<RoutingContext> {
     long timer = vertx.setTimer(millis, id -> {
       if (!request.isEnded() && !ctx.response().ended()) {
         if (ctx.response().headWritten()) {
-          request.connection().close();
+          if (request.version() == HttpVersion.HTTP_2) {
+            ctx.response().reset();
+          } else {
+            request.connection().close();
+          }
           return;
         }
         ctx.response().setStatusCode(408).putHeader("Connection", "close").putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("error", "request_timeout")
                 .put("message", "the request did not arrive within " + millis / 1000 + " s").encode())
-            .onComplete(ar -> request.connection().close());
+            .onComplete(ar -> {
+              if (request.version() != HttpVersion.HTTP_2) {
+                request.connection().close(); // the unread rest of the body would be taken for the next request
+              }
+            });
       }
     });
     ctx.addEndHandler(v -> vertx.cancelTimer(timer));
