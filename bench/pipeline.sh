@@ -86,7 +86,8 @@ iris_pid="" helper_pid=""
 
 # --- Iris -----------------------------------------------------------------------------
 # Email off and no default channels: every card goes to a maintainer's webhook.
-start_iris IRIS_EMAIL_TRANSPORT=off IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL= IRIS_NOTIFY_DEFAULT_EMAIL= \
+# The receiver stands in for Teams on plain http over loopback, which Iris refuses unless allowed.
+start_iris IRIS_EMAIL_TRANSPORT=off IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL= IRIS_NOTIFY_DEFAULT_EMAIL= IRIS_NOTIFY_ALLOW_INSECURE_URLS=on \
   IRIS_NOTIFY_TEAMS_RATE_PER_SECOND="$TEAMS_RATE"
 
 # --- registry, knowledge, warm-up, load ---------------------------------------------------

@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import iris.EventAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -36,15 +37,16 @@ public final class StageLoop {
   private final Duration lease;
   private final Duration poll;
   private final Work work;
-  private boolean running;
+  private boolean claiming;
   private boolean again;
+  private int inWork;
   private boolean stopped;
   private long resumeAt;
   private boolean resumeScheduled;
   private MessageConsumer<JsonObject> consumer;
 
   /**
-   * @param batch how many groups to claim and work on at once
+   * @param batch how many groups this node works on at once
    * @param yielding true while the intake is under heavy load: then one group a second, so
    *     webhook commits keep the CPU and the stage catches up after the storm
    * @param lease how long a claim holds; longer than the slowest work on one group
@@ -75,41 +77,60 @@ public final class StageLoop {
     stopped = true;
   }
 
-  /** Claims now, or right after the batch in hand. */
+  /**
+   * Claims as many groups as there are free slots (of {@code batch}); each finished group frees
+   * its slot and claims again, so the stage keeps {@code batch} groups in work while there is more.
+   */
   public void wake() {
     if (stopped) {
       return;
     }
-    if (running) {
+    if (claiming) {
       again = true;
       return;
     }
     boolean busy = yielding.getAsBoolean();
     long now = System.currentTimeMillis();
-    if (busy && now < resumeAt) {
+    if (busy && (now < resumeAt || inWork > 0)) {
       resumeLater(); // every commit wakes the stages: under a storm most wake-ups wait
+      return;
+    }
+    int free = busy ? 1 : batch - inWork;
+    if (free <= 0) {
+      again = true; // a finishing group claims again
       return;
     }
     if (busy) {
       resumeAt = now + YIELD_PAUSE_MS;
     }
-    int size = busy ? 1 : batch;
-    running = true;
+    claiming = true;
     again = false;
-    pipeline.claim(stage, size, lease)
-        .compose(claims -> Future.join(claims.stream().map(this::run).toList()).map(claims.size()))
-        .onComplete(done -> {
-          running = false;
-          if (done.failed()) {
-            LOG.warn("The {} stage cannot claim work (retrying at the next poll): {}", stage.sql(), done.cause().toString());
-          } else if (done.result() >= size || again) {
-            if (busy) {
-              resumeLater();
-            } else {
-              vertx.runOnContext(v -> wake());
-            }
-          }
+    pipeline.claim(stage, free, lease).onComplete(claimed -> {
+      claiming = false;
+      if (claimed.failed()) {
+        LOG.warn("The {} stage cannot claim work (retrying at the next poll): {}", stage.sql(), claimed.cause().toString());
+        return;
+      }
+      List<Claim> claims = claimed.result();
+      for (Claim claim : claims) {
+        inWork++;
+        run(claim).onComplete(done -> {
+          inWork--;
+          wakeSoon(busy);
         });
+      }
+      if (claims.size() >= free || again) {
+        wakeSoon(busy);
+      }
+    });
+  }
+
+  private void wakeSoon(boolean busy) {
+    if (busy) {
+      resumeLater();
+    } else {
+      vertx.runOnContext(v -> wake());
+    }
   }
 
   private void resumeLater() {
