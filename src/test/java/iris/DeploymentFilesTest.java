@@ -89,6 +89,7 @@ class DeploymentFilesTest {
     for (String name : List.of("iris", "iris-worker", "iris-beat")) {
       JsonNode s = stack.path("services").path(name);
       assertTrue(s.path("healthcheck").path("test").toString().contains("/health/live"), name + " checks /health/live");
+      assertTrue(s.path("healthcheck").path("test").toString().contains("$${IRIS_HTTP_PORT"), name + " checks the configured port");
       JsonNode configs = s.path("configs");
       assertEquals(1, configs.size(), name + " mounts iris.yaml");
       String target = configs.get(0).path("target").asText();
