@@ -18,8 +18,11 @@ COPY conf/iris.yaml /app/conf/iris.yaml
 USER iris
 ENV IRIS_DATA_DIR=/data \
     IRIS_CONFIG=/app/conf/iris.yaml \
+    IRIS_HTTP_PORT=8080 \
     JAVA_TOOL_OPTIONS="-Xmx256m -XX:+ExitOnOutOfMemoryError"
 VOLUME /data
 EXPOSE 8080 5701
-HEALTHCHECK --interval=15s --timeout=3s --start-period=60s CMD curl -fs http://127.0.0.1:8080/health/live || exit 1
+# Every node, whatever its roles, serves /health/live on the HTTP port (shell form: the port follows IRIS_HTTP_PORT).
+HEALTHCHECK --interval=15s --timeout=3s --start-period=90s --retries=3 \
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${IRIS_HTTP_PORT:-8080}/health/live" || exit 1
 ENTRYPOINT ["java", "-jar", "/app/iris.jar"]

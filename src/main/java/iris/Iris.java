@@ -9,6 +9,16 @@ import org.slf4j.LoggerFactory;
  * Configuration: conf/iris.yaml (or IRIS_CONFIG), each key overridable by IRIS_* variables.
  */
 public final class Iris {
+  // Runs before LOG below is made, i.e. before logback reads logback.xml.
+  static {
+    try {
+      LogFormat.apply(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("iris: configuration error: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(Iris.class);
 
   private Iris() {}

@@ -84,6 +84,7 @@ public final class IrisApp implements AutoCloseable {
       PgConnectOptions dbOptions = Database.connectOptions(dbUrl, config.db());
       Migrations.migrate(dbOptions);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      BuildInfo.register(registry);
       Vertx vertx = vertx(config, registry);
       Components components = components(vertx, config, dbOptions, registry);
       IrisApp app = new IrisApp(vertx, components, embedded);

@@ -31,7 +31,8 @@ public record EnrollmentRequest(
     List<String> maintainers,
     String alloySource,
     Boolean winrmHttps,
-    String winrmAuth) {
+    String winrmAuth,
+    boolean replace) {
 
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%_]{1,253}");
   private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.\\-_]{0,252}");
@@ -143,7 +144,7 @@ public record EnrollmentRequest(
       throw bad(where, "auth.password", "WinRM needs a password");
     }
     return new EnrollmentRequest(address, resolvedPort, os, username, credential, fingerprint, tofu, hostname, environment,
-        services, labels, prometheus, maintainers, alloySource, https, winrmAuth);
+        services, labels, prometheus, maintainers, alloySource, https, winrmAuth, bool(json, "replace", where));
   }
 
   private static final Pattern LABEL_VALUE_SAFE = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
@@ -234,6 +235,9 @@ public record EnrollmentRequest(
     putIf(json, "prometheus", prometheus);
     putIf(json, "alloy_source", alloySource);
     putIf(json, "private_key_path", credential.privateKeyPath());
+    if (replace) {
+      json.put("replace", true);
+    }
     if (winrmHttps != null || winrmAuth != null) {
       JsonObject winrm = new JsonObject();
       putIf(winrm, "https", winrmHttps);

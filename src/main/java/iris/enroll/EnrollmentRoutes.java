@@ -221,9 +221,19 @@ public final class EnrollmentRoutes {
       EnrollmentRequest r = requests.get(i);
       String where = rows ? "rows[" + i + "]." : "";
       chain = chain.compose(v -> unknown(where + "services", "services", r.services()))
-          .compose(v -> unknown(where + "maintainers", "maintainers", r.maintainers()));
+          .compose(v -> unknown(where + "maintainers", "maintainers", r.maintainers()))
+          .compose(v -> hostnameFree(where + "hostname", r));
     }
     return chain;
+  }
+
+  /** A hostname another registry host holds at another address is a 409, unless the request says "replace". */
+  private Future<Void> hostnameFree(String field, EnrollmentRequest r) {
+    if (r.hostname() == null || r.replace()) {
+      return Future.succeededFuture();
+    }
+    return hosts.heldElsewhere(r.hostname(), r.address()).compose(taken -> taken == null ? Future.succeededFuture()
+        : Future.failedFuture(new HttpProblem(409, "hostname_taken", field + ": " + taken.getMessage(), field)));
   }
 
   private Future<Void> unknown(String field, String table, List<String> names) {

@@ -86,7 +86,7 @@ final class EnrollmentRun {
           hostId[0] = deps.registration().recordHost(new HostStore.Enrolled(hostname[0], request.address(),
               facts[0].osName(), facts[0].osVersion(), facts[0].arch(), request.environment(),
               HostRegistration.labelsJson(request.labels()), request.services(), request.maintainers(), instance.name(),
-              settings.alloy().version()));
+              settings.alloy().version()), request.replace());
           return "host " + hostId[0] + " (" + hostname[0] + ") recorded; " + deps.registration().register(instance, hostId[0],
               hostname[0], request.address(), settings.alloy().port(), request.environment(), request.labels(), config[0]);
         });

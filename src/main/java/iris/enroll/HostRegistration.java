@@ -34,8 +34,8 @@ final class HostRegistration {
     this.clock = clock;
   }
 
-  long recordHost(HostStore.Enrolled enrolled) throws StepFailure {
-    return Await.result(hosts.recordEnrollment(enrolled), CALL_TIMEOUT);
+  long recordHost(HostStore.Enrolled enrolled, boolean replace) throws StepFailure {
+    return Await.result(hosts.recordEnrollment(enrolled, replace), CALL_TIMEOUT);
   }
 
   /** Writes the file and reloads; returns what was done, for the step's record. */

@@ -107,9 +107,22 @@ final class LinuxScripts {
         + "mkdir -p /etc/alloy\n"
         + "cp \"$tmp\" /etc/alloy/config.alloy\n"
         + "chmod 0644 /etc/alloy/config.alloy\n"
-        // Only the keys Iris sets are replaced: an operator's lines (database DSNs) stay.
-        + "envf=" + family.environmentFile() + "\n"
+        + environmentFile(family.environmentFile(), port)
+        + "echo 'config.alloy checked and written; listening on 0.0.0.0:" + port + "'\n";
+    return asRoot("configure", sudo, body);
+  }
+
+  /**
+   * Rewrites Alloy's environment file, keeping an operator's lines (database DSNs) and replacing
+   * only the keys Iris sets. It can hold secrets, so it is never world-readable: 0640 root:alloy
+   * when the package made an alloy group, else 0600 root (systemd reads it as root either way).
+   * The new file is made under umask 077, so not even the copy is readable while it is written.
+   */
+  static String environmentFile(String path, int port) {
+    return "envf=" + path + "\n"
         + "touch \"$envf\"\n"
+        + "old_umask=$(umask)\n"
+        + "umask 077\n"
         + "grep -v -E '^(CONFIG_FILE|CUSTOM_ARGS|RESTART_ON_UPGRADE)=|^## Set by Iris' \"$envf\" > \"$envf.iris\" || true\n"
         + "cat >> \"$envf.iris\" <<'IRIS_ENV'\n"
         + "## Set by Iris at enrollment (other lines are kept).\n"
@@ -117,10 +130,14 @@ final class LinuxScripts {
         + "CUSTOM_ARGS=\"--server.http.listen-addr=0.0.0.0:" + port + "\"\n"
         + "RESTART_ON_UPGRADE=true\n"
         + "IRIS_ENV\n"
-        + "chmod 0644 \"$envf.iris\"\n"
-        + "mv \"$envf.iris\" \"$envf\"\n"
-        + "echo 'config.alloy checked and written; listening on 0.0.0.0:" + port + "'\n";
-    return asRoot("configure", sudo, body);
+        + "umask \"$old_umask\"\n"
+        + "if getent group alloy >/dev/null 2>&1; then\n"
+        + "  chown root:alloy \"$envf.iris\" && chmod 0640 \"$envf.iris\"\n"
+        + "else\n"
+        + "  chown root:root \"$envf.iris\" 2>/dev/null || true\n"
+        + "  chmod 0600 \"$envf.iris\"\n"
+        + "fi\n"
+        + "mv \"$envf.iris\" \"$envf\"\n";
   }
 
   static String firewall(String firewall, int port, String sudo) {

@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class Pipeline {
   /** How many due rows the claim looks through for groups: bounded work per claim under a storm. */
-  private static final int CLAIM_SCAN = 5_000;
+  private static final int CLAIM_SCAN = 500;
 
   private static final String CLAIM = """
       WITH ready AS (

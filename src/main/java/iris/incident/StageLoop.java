@@ -116,7 +116,11 @@ public final class StageLoop {
         inWork++;
         run(claim).onComplete(done -> {
           inWork--;
-          wakeSoon(busy);
+          // Claim again once a quarter of the slots are free (or all): a claim per finished
+          // group would cost PostgreSQL more than the work under a steady flow.
+          if (inWork == 0 || batch - inWork >= Math.max(1, batch / 4)) {
+            wakeSoon(busy);
+          }
         });
       }
       if (claims.size() >= free || again) {

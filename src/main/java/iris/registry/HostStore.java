@@ -53,21 +53,64 @@ public final class HostStore {
   public record Enrolled(String hostname, String address, String os, String osVersion, String arch, String environment,
                          JsonObject labels, List<String> services, List<String> maintainers, String prometheus, String alloyVersion) {}
 
+  /** The host that holds a hostname at another address; enrollment does not take it over unless asked to. */
+  public static final class HostnameTaken extends RuntimeException {
+    private final long hostId;
+    private final String address;
+
+    public HostnameTaken(String hostname, long hostId, String address, String wanted) {
+      super("hostname " + hostname + " already belongs to host " + hostId + " at " + address + ", not " + wanted
+          + ": set \"hostname\" to another name, or \"replace\": true to move that host's record and targets to " + wanted,
+          null, false, false);
+      this.hostId = hostId;
+      this.address = address;
+    }
+
+    public long hostId() {
+      return hostId;
+    }
+
+    public String address() {
+      return address;
+    }
+  }
+
+  /**
+   * The host holding {@code hostname} when its address is another than {@code address} (a host
+   * without an address yet is free to take); null otherwise.
+   */
+  public Future<HostnameTaken> heldElsewhere(String hostname, String address) {
+    return pool.preparedQuery("SELECT id, address FROM hosts WHERE hostname = $1 AND address IS NOT NULL AND address <> ''"
+            + " AND lower(address) <> lower($2)")
+        .execute(Tuple.of(hostname, address))
+        .map(rows -> rows.size() == 0 ? null : new HostnameTaken(hostname, rows.iterator().next().getLong("id"),
+            rows.iterator().next().getString("address"), address));
+  }
+
   /**
    * Records an enrolled host and returns its id. Labels given at enrollment are merged over the
    * host's own; services and maintainers named are added, never removed (an operator may have more).
+   * A hostname another host holds at another address fails with {@link HostnameTaken}, unless
+   * {@code replace}: then that record (and so its file_sd target) moves to this address.
    */
-  public Future<Long> recordEnrollment(Enrolled e) {
+  public Future<Long> recordEnrollment(Enrolled e, boolean replace) {
     return pool.withTransaction(conn -> conn.preparedQuery("""
             INSERT INTO hosts (hostname, address, os, os_version, arch, environment, labels, enrolled_at, prometheus, alloy_version)
             VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9)
             ON CONFLICT (hostname) DO UPDATE SET address = EXCLUDED.address, os = EXCLUDED.os, os_version = EXCLUDED.os_version,
               arch = EXCLUDED.arch, environment = EXCLUDED.environment, labels = hosts.labels || EXCLUDED.labels,
               enrolled_at = now(), prometheus = EXCLUDED.prometheus, alloy_version = EXCLUDED.alloy_version, updated_at = now()
+            WHERE $10 OR hosts.address IS NULL OR hosts.address = '' OR lower(hosts.address) = lower(EXCLUDED.address)
             RETURNING id""")
         .execute(Tuple.of(e.hostname(), e.address(), e.os(), e.osVersion(), e.arch(), e.environment(), e.labels())
-            .addValue(e.prometheus()).addValue(e.alloyVersion()))
+            .addValue(e.prometheus()).addValue(e.alloyVersion()).addValue(replace))
         .compose(rows -> {
+          if (rows.size() == 0) {
+            // The row exists and the WHERE refused it: say whose it is (the transaction rolls back).
+            return conn.preparedQuery("SELECT id, address FROM hosts WHERE hostname = $1").execute(Tuple.of(e.hostname()))
+                .compose(held -> Future.failedFuture(new HostnameTaken(e.hostname(), held.iterator().next().getLong("id"),
+                    held.iterator().next().getString("address"), e.address())));
+          }
           long id = rows.iterator().next().getLong("id");
           return Names.ids(conn, "services", e.services(), "services")
               .compose(ids -> addLinks(conn, "host_services", "service_id", id, ids))

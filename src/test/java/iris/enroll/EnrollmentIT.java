@@ -152,6 +152,11 @@ class EnrollmentIT {
     assertTrue(configure.contains("envf=/etc/default/alloy"), configure);
     assertTrue(configure.contains("grep -v -E '^(CONFIG_FILE|CUSTOM_ARGS|RESTART_ON_UPGRADE)="), "an operator's lines stay");
     assertTrue(configure.contains("CUSTOM_ARGS=\"--server.http.listen-addr=0.0.0.0:12345\""), configure);
+    // The environment file may hold DSNs: never world-readable, not even while it is written.
+    assertTrue(configure.contains("umask 077\ngrep -v -E"), configure);
+    assertTrue(configure.contains("chown root:alloy \"$envf.iris\" && chmod 0640 \"$envf.iris\""), configure);
+    assertTrue(configure.contains("chmod 0600 \"$envf.iris\""), configure);
+    assertFalse(configure.contains("chmod 0644 \"$envf"), configure);
     assertTrue(debian.lastScript("firewall").contains("ufw allow 12345/tcp"), debian.lastScript("firewall"));
 
     long hostId = job.getLong("host_id");
@@ -286,6 +291,40 @@ class EnrollmentIT {
     FakeLinuxHost unreachable = host(FakeLinuxHost.builder(LinuxDistro.DEBIAN12).packageSourceUnreachable());
     JsonObject failed = awaitJob(iris, submit(request(unreachable)));
     assertTrue(failed.getString("error").contains("cannot reach the package source"), failed.getString("error"));
+  }
+
+  @Test
+  void aHostnameAnotherAddressHoldsIsNotTakenOverUnlessReplaceIsAsked() throws Exception {
+    Http.Response held = iris.api("POST", "/api/v1/hosts", new JsonObject().put("hostname", "dup-01").put("address", "10.0.0.9").encode());
+    assertEquals(201, held.status(), held.body());
+    long victim = held.json().getLong("id");
+    Path victimFile = targets.resolve("iris-host-" + victim + ".json");
+
+    // Named in the request: refused before a job exists.
+    FakeLinuxHost impostor = host(FakeLinuxHost.builder(LinuxDistro.DEBIAN12).hostname("dup-01"));
+    Http.Response refused = iris.api("POST", "/api/v1/hosts/enrollments", request(impostor).put("hostname", "dup-01").encode());
+    assertEquals(409, refused.status(), refused.body());
+    assertEquals("hostname_taken", refused.json().getString("error"));
+    assertTrue(refused.json().getString("message").contains("host " + victim + " at 10.0.0.9"), refused.body());
+
+    // Reported by the host itself: the job fails at register and the other host keeps its record.
+    JsonObject failed = awaitJob(iris, submit(request(impostor)));
+    assertEquals("failed", failed.getString("state"), failed.encodePrettily());
+    assertEquals("failed", step(failed, "register").getString("state"));
+    assertTrue(failed.getString("error").startsWith("register: hostname dup-01 already belongs to host " + victim + " at 10.0.0.9"),
+        failed.getString("error"));
+    assertTrue(failed.getString("error").contains("\"replace\": true"), failed.getString("error"));
+    JsonObject kept = iris.api("GET", "/api/v1/hosts/" + victim, null).json();
+    assertEquals("10.0.0.9", kept.getString("address"));
+    assertEquals(null, kept.getString("enrolled_at"));
+    assertFalse(Files.exists(victimFile), "no file_sd target for the other host's id");
+
+    // Asked for: the record and its target move to the new address.
+    JsonObject replaced = awaitJob(iris, submit(request(impostor).put("hostname", "dup-01").put("replace", true)));
+    assertEquals("succeeded", replaced.getString("state"), replaced.encodePrettily());
+    assertEquals(victim, replaced.getLong("host_id"));
+    assertEquals(FakeLinuxHost.ADDRESS, iris.api("GET", "/api/v1/hosts/" + victim, null).json().getString("address"));
+    assertTrue(Files.readString(victimFile).contains(FakeLinuxHost.ADDRESS + ":12345"), Files.readString(victimFile));
   }
 
   @Test

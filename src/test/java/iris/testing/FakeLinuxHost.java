@@ -71,7 +71,8 @@ public final class FakeLinuxHost implements AutoCloseable {
   private FakeLinuxHost(Builder b) throws IOException {
     this.hostKey = b.hostKey;
     this.replies = new HostReplies(new HostReplies.Settings(b.distro, b.arch, EnumSet.copyOf(b.services), b.systemd,
-        b.diskAvailableKb, b.uid, b.sudo, b.packageSourceReachable, b.firewall == null ? b.distro.defaultFirewall : b.firewall));
+        b.diskAvailableKb, b.uid, b.sudo, b.packageSourceReachable, b.firewall == null ? b.distro.defaultFirewall : b.firewall,
+        b.hostname));
     this.commandDelay = b.commandDelay;
     this.stepDelays = Map.copyOf(b.stepDelays);
     this.overrides.putAll(b.overrides);
@@ -275,9 +276,16 @@ public final class FakeLinuxHost implements AutoCloseable {
     private final Map<String, String> passwords = new LinkedHashMap<>();
     private final Map<String, List<PublicKey>> authorizedKeys = new LinkedHashMap<>();
     private KeyPair hostKey;
+    private String hostname;
 
     private Builder(LinuxDistro distro) {
       this.distro = distro;
+    }
+
+    /** What {@code hostname -f} prints (default: nothing, so Iris falls back to the address). */
+    public Builder hostname(String hostname) {
+      this.hostname = hostname;
+      return this;
     }
 
     /** {@code x86_64} (default) or {@code aarch64}: uname -m and the package architecture. */

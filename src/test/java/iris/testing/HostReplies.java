@@ -31,7 +31,7 @@ final class HostReplies {
   private static final long ALLOY_NEEDS_KB = 351_232;
 
   record Settings(LinuxDistro distro, String arch, Set<HostService> services, boolean systemd, long diskAvailableKb,
-                  int uid, boolean sudo, boolean packageSourceReachable, String firewall) {}
+                  int uid, boolean sudo, boolean packageSourceReachable, String firewall, String hostname) {}
 
   private final Settings settings;
   private volatile boolean alloyInstalled;
@@ -89,6 +89,9 @@ final class HostReplies {
 
   private StepReply detect() {
     Sections out = new Sections();
+    if (settings.hostname != null) {
+      out.section("hostname", settings.hostname);
+    }
     out.section("os-release", resource(settings.distro.id + "/os-release").stripTrailing());
     out.section("arch", settings.arch);
     out.section("units", settings.systemd ? units() : "");
