@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * @param templates the sandboxed FreeMarker templates (one configuration, one template cache)
  * @param secrets seals and opens enrollment credentials
+ * @param leasePool asynchronous-commit connections for claims and leases (see {@code Database.leasePool})
  * @param pipeline the one owner of incidents' pipeline states
  * @param intakeLoad how busy this node's intake is (the stages yield to it)
  * @param deployed false until every verticle of this node's roles has started (readiness)
@@ -30,6 +31,7 @@ public record Components(
     Clock clock,
     PgConnectOptions dbOptions,
     Pool pool,
+    Pool leasePool,
     SharedState sharedState,
     PrometheusMeterRegistry registry,
     IngestMetrics ingestMetrics,

@@ -128,6 +128,7 @@ public final class IrisApp implements AutoCloseable {
       PrometheusMeterRegistry registry) {
     Pool pool = Database.pool(vertx, dbOptions, config.db());
     Pool ingestPool = Database.ingestPool(vertx, dbOptions, config.db());
+    Pool leasePool = Database.leasePool(vertx, dbOptions, config.db());
     Clock clock = Clock.systemUTC();
     SharedState shared = config.redisUrl().isEmpty()
         ? new LocalSharedState(clock)
@@ -135,8 +136,8 @@ public final class IrisApp implements AutoCloseable {
     // Teams webhooks share a handful of hosts: more than Vert.x's 5 connections per host, or cards queue for one.
     WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent("Iris").setConnectTimeout(5000),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
-    return new Components(config, clock, dbOptions, pool, shared, registry, new IngestMetrics(registry),
-        new IncidentStore(pool, ingestPool), new Pipeline(pool, registry),
+    return new Components(config, clock, dbOptions, pool, leasePool, shared, registry, new IngestMetrics(registry),
+        new IncidentStore(pool, ingestPool), new Pipeline(pool, leasePool, registry),
         new IntakeLoad(clock, config.pipeline().yieldAboveAlertsPerSecond()), new ApiKeyStore(pool), http,
         knowledge(vertx, config, pool, shared, http), new Templates(config.templatesDir()),
         SecretBox.open(config.enroll().secretKey(), config.dataDir().resolve("enrollment.key")), new AtomicBoolean(false));

@@ -29,6 +29,17 @@ public final class Database {
     return pool(vertx, options, db, "iris-ingest", db.ingestPoolSize());
   }
 
+  /**
+   * Connections for the pipeline's lease bookkeeping (claims, releases, a send's fence) with
+   * asynchronous commit: they need no fsync of their own, since a claim lost in a database crash
+   * is only taken again. State moves, outbox rows and "sent" stay on the durable pool.
+   */
+  public static Pool leasePool(Vertx vertx, PgConnectOptions options, IrisConfig.Db db) {
+    PgConnectOptions leases = new PgConnectOptions(options);
+    leases.addProperty("synchronous_commit", "off");
+    return pool(vertx, leases, db, "iris-leases", Math.max(2, db.poolSize() / 2));
+  }
+
   private static Pool pool(Vertx vertx, PgConnectOptions options, IrisConfig.Db db, String name, int size) {
     PoolOptions poolOptions = new PoolOptions()
         .setMaxSize(size)

@@ -52,10 +52,17 @@ public final class Pipeline {
   private static final String RETURNING = " RETURNING id, EXTRACT(EPOCH FROM now() - status_changed_at)::float8 AS lag";
 
   private final Pool pool;
+  private final Pool leases;
   private final Map<PipelineState, DistributionSummary> lag = new EnumMap<>(PipelineState.class);
 
   public Pipeline(Pool pool, MeterRegistry registry) {
+    this(pool, pool, registry);
+  }
+
+  /** @param leases where claims are taken and released (asynchronous commit: see {@code Database.leasePool}) */
+  public Pipeline(Pool pool, Pool leases, MeterRegistry registry) {
     this.pool = pool;
+    this.leases = leases;
     for (PipelineState state : PipelineState.values()) {
       if (state != PipelineState.RECEIVED) {
         lag.put(state, DistributionSummary.builder("iris_pipeline_lag_seconds")
@@ -72,7 +79,7 @@ public final class Pipeline {
    * A group held by any stage is left alone: the notifier never sees a group half enriched.
    */
   public Future<List<Claim>> claim(Stage stage, int limit, Duration lease) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(stage.from().sql(), stage.sql(), limit, lease.toMillis()))
+    return leases.preparedQuery(CLAIM).execute(Tuple.of(stage.from().sql(), stage.sql(), limit, lease.toMillis()))
         .map(rows -> {
           List<Claim> claims = new ArrayList<>();
           rows.forEach(r -> claims.add(new Claim(stage, r.getLong("group_id"), r.getLong("token"), r.getInteger("attempts"))));
@@ -82,14 +89,14 @@ public final class Pipeline {
 
   /** The stage is done with the group for now: anyone may claim it again at once. */
   public Future<Void> release(Claim claim) {
-    return pool.preparedQuery("""
+    return leases.preparedQuery("""
             UPDATE pipeline_claims SET lease_until = now(), attempts = 0 WHERE stage = $1 AND group_id = $2 AND token = $3""")
         .execute(Tuple.of(claim.stage().sql(), claim.groupId(), claim.token())).mapEmpty();
   }
 
   /** The stage failed on the group: keep it for {@code wait}, so a broken group is not retried in a tight loop. */
   public Future<Void> backOff(Claim claim, Duration wait) {
-    return pool.preparedQuery("""
+    return leases.preparedQuery("""
             UPDATE pipeline_claims SET lease_until = now() + $4::bigint * interval '1 millisecond'
             WHERE stage = $1 AND group_id = $2 AND token = $3""")
         .execute(Tuple.of(claim.stage().sql(), claim.groupId(), claim.token(), wait.toMillis())).mapEmpty();

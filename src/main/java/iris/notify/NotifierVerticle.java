@@ -40,7 +40,7 @@ public final class NotifierVerticle extends VerticleBase {
     IrisConfig.Notify config = components.config().notifications();
     OwnershipStore owners = new OwnershipStore(components.pool());
     channels = Channels.from(vertx, components.http(), components.config(), components.templates(), components.clock());
-    outbox = new Outbox(components.pool());
+    outbox = new Outbox(components.pool(), components.leasePool());
     deliver = new Deliver(vertx, outbox, components.pipeline(), owners, components.sharedState(), channels, config,
         components.clock(), MAX_SENDS_IN_FLIGHT, components.registry());
     NotifyFlow flow = new NotifyFlow(new NotifyStore(components.pool()), owners, outbox, components.pipeline(),

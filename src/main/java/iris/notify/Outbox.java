@@ -49,9 +49,16 @@ public final class Outbox {
       ON CONFLICT (topic, kind, recipient, channel, revision) DO NOTHING RETURNING id""";
 
   private final Pool pool;
+  private final Pool leases;
 
   public Outbox(Pool pool) {
+    this(pool, pool);
+  }
+
+  /** @param leases where rows are claimed and fenced (asynchronous commit: see {@code Database.leasePool}) */
+  public Outbox(Pool pool, Pool leases) {
     this.pool = pool;
+    this.leases = leases;
   }
 
   public Pool pool() {
@@ -90,7 +97,7 @@ public final class Outbox {
           claim_token = claim_token + 1
         WHERE id = $1 AND state = 'queued' AND next_attempt_at <= now() AND lease_until <= now()
         RETURNING id, topic, incident_ids, kind, channel, recipient, send_key, payload, attempts, claim_token""";
-    return pool.preparedQuery(sql).execute(Tuple.of(id, lease.toMillis())).map(rows -> {
+    return leases.preparedQuery(sql).execute(Tuple.of(id, lease.toMillis())).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
@@ -106,7 +113,7 @@ public final class Outbox {
    * one send may take, so nobody else can claim the row while this send is on the wire.
    */
   public Future<Boolean> fence(Delivery d, Duration lease) {
-    return pool.preparedQuery("""
+    return leases.preparedQuery("""
             UPDATE deliveries SET lease_until = now() + $3::bigint * interval '1 millisecond'
             WHERE id = $1 AND claim_token = $2 AND state = 'queued' RETURNING id""")
         .execute(Tuple.of(d.id(), d.token(), lease.toMillis())).map(rows -> rows.size() == 1);
@@ -127,7 +134,7 @@ public final class Outbox {
 
   /** Puts a claimed row back for {@code wait} without counting the attempt (its destination was busy). */
   public Future<Void> later(Delivery d, Duration wait) {
-    return pool.preparedQuery("""
+    return leases.preparedQuery("""
             UPDATE deliveries SET next_attempt_at = now() + $3::bigint * interval '1 millisecond', lease_until = now(),
               attempts = attempts - 1 WHERE id = $1 AND claim_token = $2 AND state = 'queued'""")
         .execute(Tuple.of(d.id(), d.token(), wait.toMillis())).mapEmpty();
