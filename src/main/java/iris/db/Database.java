@@ -30,9 +30,9 @@ public final class Database {
   }
 
   /**
-   * Connections for the pipeline's lease bookkeeping (claims, releases, a send's fence) with
-   * asynchronous commit: they need no fsync of their own, since a claim lost in a database crash
-   * is only taken again. State moves, outbox rows and "sent" stay on the durable pool.
+   * Connections for the pipeline's lease bookkeeping (claims, releases, a send's fence, a retry's
+   * due time) with asynchronous commit: they need no fsync of their own, since a claim lost in a
+   * database crash is only taken again. State moves, outbox rows and "sent" stay durable.
    */
   public static Pool leasePool(Vertx vertx, PgConnectOptions options, IrisConfig.Db db) {
     PgConnectOptions leases = new PgConnectOptions(options);
