@@ -22,13 +22,16 @@ public final class OwnershipStore {
   private static final String PERSON = "jsonb_build_object('name', m.name, 'email', m.email, 'teams', m.teams_webhook_url, "
       + "'channels', to_jsonb(m.channels), 'min_severity', m.min_severity)";
 
-  // One round trip: the host the instance names, its services (else the first alert label that
+  // One round trip: the host the instance names (three lookups, one index each: an OR of the
+  // three let the planner scan every host, the costliest statement of the alert path), its services (else the first alert label that
   // names a known service), its active tags, and the people to tell, as JSON.
   private static final String OWNERS = """
       WITH host AS (
-        SELECT id, hostname, notify FROM hosts
-        WHERE lower(hostname) = lower($1) OR lower(address) = lower($1) OR lower(split_part(hostname, '.', 1)) = lower($1)
-        ORDER BY (lower(hostname) = lower($1)) DESC, (lower(address) = lower($1)) DESC, id LIMIT 1),
+        SELECT id, hostname, notify FROM (
+          SELECT id, hostname, notify, 1 AS rank FROM hosts WHERE lower(hostname) = lower($1)
+          UNION ALL SELECT id, hostname, notify, 2 FROM hosts WHERE lower(address) = lower($1)
+          UNION ALL SELECT id, hostname, notify, 3 FROM hosts WHERE lower(split_part(hostname, '.', 1)) = lower($1)) named
+        ORDER BY rank, id LIMIT 1),
       svc AS (
         SELECT s.id, s.name, s.notify, s.escalation_manager FROM services s
         WHERE s.id IN (SELECT service_id FROM host_services WHERE host_id = (SELECT id FROM host))
