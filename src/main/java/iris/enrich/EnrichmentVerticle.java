@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +112,7 @@ public final class EnrichmentVerticle extends VerticleBase {
   }
 
   /** Runs {@code task} over {@code items}, {@link #KINDS_AT_ONCE} at a time. */
-  private static <T> Future<Void> inSlices(List<T> items, java.util.function.Function<T, Future<?>> task) {
+  private static <T> Future<Void> inSlices(List<T> items, Function<T, Future<?>> task) {
     Future<Void> chain = Future.succeededFuture();
     for (int from = 0; from < items.size(); from += KINDS_AT_ONCE) {
       List<T> slice = items.subList(from, Math.min(items.size(), from + KINDS_AT_ONCE));

@@ -35,6 +35,8 @@ public final class AdaptiveCard {
   private static final int MAX_TITLE = 200;
   private static final int MAX_PARAGRAPH = 3000;
   private static final int MAX_STEPS = 15;
+  /** Other alert names of the group shown with their own enrichment. */
+  private static final int MAX_OTHERS = 8;
   private static final int MAX_STEP = 500;
   private static final int MAX_FIELD = 120;
   /** Longer is almost surely a mistake, and would eat the message's budget. */
@@ -52,8 +54,6 @@ public final class AdaptiveCard {
    * The whole body to POST: {@code {"type":"message","attachments":[card]}}. Escaping can
    * triple the bytes of odd text, so the size is measured, not assumed.
    */
-  private static final int MAX_OTHERS = 8;
-
   public static JsonObject message(Notification n) {
     JsonObject message = null;
     for (double scale : SHRINK) {

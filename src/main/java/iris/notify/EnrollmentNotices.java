@@ -102,14 +102,9 @@ final class EnrollmentNotices {
         }
       }
       if (recipients.isEmpty()) {
-        Recipient fallback = new Recipient("default", blankToNull(config.defaultEmail()), blankToNull(config.defaultTeamsWebhookUrl()));
-        recipients.put(fallback, List.of("teams", "email"));
+        recipients.put(Routing.defaultRecipient(config), List.of("teams", "email"));
       }
       return recipients;
     });
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 }

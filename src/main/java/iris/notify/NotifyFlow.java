@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -45,12 +47,12 @@ final class NotifyFlow {
   private final IrisConfig.Notify config;
   private final Clock clock;
   private final Consumer<List<Long>> written;
-  private final java.util.function.BooleanSupplier intakeBusy;
+  private final BooleanSupplier intakeBusy;
 
   /** @param written told the ids of new outbox rows once they are committed */
   NotifyFlow(NotifyStore store, OwnershipStore owners, Outbox outbox, Pipeline pipeline, List<Muter> muters,
-      IrisConfig.Notify config, java.util.Set<String> channels, Clock clock, Consumer<List<Long>> written,
-      java.util.function.BooleanSupplier intakeBusy) {
+      IrisConfig.Notify config, Set<String> channels, Clock clock, Consumer<List<Long>> written,
+      BooleanSupplier intakeBusy) {
     this.intakeBusy = intakeBusy;
     this.store = store;
     this.owners = owners;

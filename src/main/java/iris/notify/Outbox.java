@@ -31,7 +31,7 @@ public final class Outbox {
   }
 
   /** A firing message that told of some of the given incidents, and where it stands. */
-  public record Told(long id, String state, boolean leased, String recipient, String channel, List<Long> incidentIds) {}
+  public record Told(long id, String state, String recipient, String channel, List<Long> incidentIds) {}
 
   // The next revision of this identity: a group that changes after its message was sent gets a
   // new message, and the one sent is never touched again.
@@ -170,11 +170,11 @@ public final class Outbox {
   /** The firing messages that told (or were to tell) of any of {@code incidentIds}. */
   public Future<List<Told>> firingOf(List<Long> incidentIds) {
     String sql = """
-        SELECT id, state, lease_until > now() AS leased, recipient, channel, incident_ids FROM deliveries
+        SELECT id, state, recipient, channel, incident_ids FROM deliveries
         WHERE kind = 'firing' AND incident_ids && $1 ORDER BY id""";
     return pool.preparedQuery(sql).execute(Tuple.tuple().addArrayOfLong(incidentIds.toArray(Long[]::new))).map(rows -> {
       List<Told> told = new ArrayList<>();
-      rows.forEach(r -> told.add(new Told(r.getLong("id"), r.getString("state"), r.getBoolean("leased"), r.getString("recipient"),
+      rows.forEach(r -> told.add(new Told(r.getLong("id"), r.getString("state"), r.getString("recipient"),
           r.getString("channel"), List.of(r.getArrayOfLongs("incident_ids")))));
       return told;
     });

@@ -3,6 +3,7 @@ package iris.notify;
 import iris.IrisConfig;
 import iris.notify.NotifyStore.Pending;
 import iris.registry.Ownership;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ final class Route {
 
   Routed route(List<Pending> incidents, Map<Long, Ownership> owners) {
     Map<Pending, List<Routing.Target>> routed = new LinkedHashMap<>();
-    List<Pending> unrouted = new java.util.ArrayList<>();
+    List<Pending> unrouted = new ArrayList<>();
     for (Pending p : incidents) {
       Ownership owner = owners.getOrDefault(p.id(), Ownership.unknown());
       List<Routing.Target> targets = Routing.targets(owner, p.severity(), config, channels);

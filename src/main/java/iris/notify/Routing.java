@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Who hears of an alert, on which channel: the host's maintainers (an override) or else the
@@ -71,16 +70,6 @@ final class Routing {
       }
     }
     return targets;
-  }
-
-  /** The addresses of a target's recipient as {@code owner} has them (the default channel's from the config). */
-  static Optional<Recipient> recipient(Ownership owner, String name, IrisConfig.Notify config) {
-    if (DEFAULT.equals(name)) {
-      return Optional.of(defaultRecipient(config));
-    }
-    return Stream.concat(owner.maintainers().stream(), owner.escalation().stream())
-        .filter(c -> c.name().equals(name)).findFirst()
-        .map(c -> new Recipient(c.name(), c.email(), c.teamsWebhookUrl()));
   }
 
   static Recipient defaultRecipient(IrisConfig.Notify config) {

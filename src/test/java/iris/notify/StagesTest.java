@@ -117,10 +117,10 @@ class StagesTest {
     Pending cancelled = incident(3, "HostDown", "critical", NOW);
     Pending unseen = incident(4, "HostDown", "critical", NOW);
     List<Told> firing = List.of(
-        new Told(10, "queued", true, "alice", "teams", List.of(1L)),
-        new Told(11, "sent", false, "alice", "teams", List.of(1L, 2L)),
-        new Told(12, "sent", false, "bob", "email", List.of(2L)),
-        new Told(13, "cancelled", false, "alice", "teams", List.of(3L)));
+        new Told(10, "queued", "alice", "teams", List.of(1L)),
+        new Told(11, "sent", "alice", "teams", List.of(1L, 2L)),
+        new Told(12, "sent", "bob", "email", List.of(2L)),
+        new Told(13, "cancelled", "alice", "teams", List.of(3L)));
     Resolve.Decision d = Resolve.decide(List.of(waiting, told, cancelled, unseen), firing);
     assertEquals(List.of(waiting), d.waiting(), "never a resolution before its firing message is settled");
     Map<Routing.Target, List<Pending>> expected = new LinkedHashMap<>();
