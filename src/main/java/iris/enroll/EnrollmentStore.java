@@ -74,7 +74,9 @@ public final class EnrollmentStore {
 
   /**
    * Claims up to {@code limit} queued jobs: single jobs first come first served, batch jobs in row
-   * order while their batch runs fewer than its bound.
+   * order while their batch runs fewer than its bound. The start time is the statement's, not
+   * the transaction's: the statement runs after the claim lock, so a job finished while this
+   * claim waited never appears to overlap the jobs that took its place.
    */
   public Future<List<Claimed>> claim(int limit, Duration lease) {
     return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(CLAIM_LOCK))
@@ -93,7 +95,7 @@ public final class EnrollmentStore {
               SELECT id FROM ranked WHERE batch_id IS NULL OR rank <= free
               ORDER BY created_at, batch_row NULLS FIRST, id LIMIT $1)
             UPDATE enrollment_jobs j SET state = 'running', attempts = attempts + 1, lease_until = now() + $2 * interval '1 second',
-              started_at = coalesce(started_at, now()), error = NULL
+              started_at = coalesce(started_at, statement_timestamp()), error = NULL
             FROM chosen WHERE j.id = chosen.id AND j.state = 'queued'
             RETURNING j.id, j.kind, j.batch_id, j.request, j.sealed_auth, j.host_id, j.attempts""")
         .execute(Tuple.of(limit, lease.toSeconds())))
