@@ -32,6 +32,8 @@ public final class Enricher {
   private final IrisConfig.Enrich limits;
   private final OwnershipStore owners;
   private final IrisConfig.Notify routing;
+  /** The LLM is the slow part: {@code enrich.concurrency} narratives at once, the rest wait their turn. */
+  private final Slots llmSlots;
 
   /** @param llm null when no LLM is configured */
   public Enricher(KnowledgeBase knowledge, EnrichmentStore store, Narrator llm, Narrator template, IrisConfig.Enrich limits,
@@ -43,6 +45,7 @@ public final class Enricher {
     this.limits = limits;
     this.owners = owners;
     this.routing = routing;
+    this.llmSlots = new Slots(limits.concurrency());
   }
 
   /** @param degraded why the LLM must be skipped (queue full), or null */
@@ -121,7 +124,7 @@ public final class Enricher {
     if (llm == null || degraded != null) {
       return template.write(alert, context).map(n -> degraded == null ? n : n.withFallbackReason(degraded));
     }
-    return llm.write(alert, context).recover(e -> {
+    return llmSlots.run(() -> llm.write(alert, context)).recover(e -> {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       LOG.warn("LLM narrative for {} failed, using the template: {}", alert.alertname(), reason);
       return template.write(alert, context).map(n -> n.withFallbackReason(reason));

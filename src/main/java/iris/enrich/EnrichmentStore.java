@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import iris.incident.Pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,15 +51,17 @@ public final class EnrichmentStore {
     });
   }
 
-  /** Saves the enrichment of a group and alert name (the newest replaces an older one); returns its id. */
-  public Future<Long> save(long groupId, String alertname, String generatedBy, JsonObject result) {
-    String sql = """
-        INSERT INTO enrichments (group_id, alertname, generated_by, result) VALUES ($1, $2, $3, $4)
+  /**
+   * Saves the enrichment of a group and alert name (the newest replaces an older one), in the
+   * statement that moves the incidents on
+   * ({@link Pipeline#enriched(iris.incident.Claim, List, Pipeline.Alongside)}): one commit for both.
+   */
+  public static Pipeline.Alongside saving(long groupId, String alertname, String generatedBy, JsonObject result) {
+    return new Pipeline.Alongside(n -> """
+        INSERT INTO enrichments (group_id, alertname, generated_by, result) VALUES ($%d, $%d, $%d, $%d)
         ON CONFLICT (group_id, alertname) DO UPDATE SET generated_by = EXCLUDED.generated_by,
           result = EXCLUDED.result, created_at = now()
-        RETURNING id""";
-    return pool.preparedQuery(sql).execute(Tuple.of(groupId, alertname, generatedBy, result))
-        .map(rows -> rows.iterator().next().getLong("id"));
+        RETURNING id""".formatted(n, n + 1, n + 2, n + 3), List.of(groupId, alertname, generatedBy, result));
   }
 
   /** The latest incidents on an instance, other than {@code exclude}: "what else happened here". */

@@ -76,7 +76,7 @@ public final class EnrichmentVerticle extends VerticleBase {
         .register(registry);
 
     IrisConfig.Pipeline p = config.pipeline();
-    loop = new StageLoop(vertx, pipeline, Stage.ENRICH, Math.min(p.batchGroups(), settings.concurrency()),
+    loop = new StageLoop(vertx, pipeline, Stage.ENRICH, p.batchGroups(),
         components.intakeLoad()::busy, p.lease(), p.poll(), this::work);
     var annotated = vertx.eventBus().<JsonObject>consumer(EventAddress.INCIDENT_ANNOTATED.address(),
         m -> learner.learn(m.body().getLong("id")).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", m.body().getLong("id"), e.getMessage())));
@@ -103,7 +103,7 @@ public final class EnrichmentVerticle extends VerticleBase {
       Map<String, List<Waiting>> byName = new LinkedHashMap<>();
       waiting.stream().filter(w -> "firing".equals(w.status()))
           .forEach(w -> byName.computeIfAbsent(w.alertname(), k -> new ArrayList<>()).add(w));
-      Future<Void> passed = pipeline.enriched(claim, resolved, null).map(moved -> {
+      Future<Void> passed = pipeline.enriched(claim, resolved, (Long) null).map(moved -> {
         moved.forEach(id -> learner.learn(id).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", id, e.getMessage())));
         return null;
       });
@@ -125,24 +125,28 @@ public final class EnrichmentVerticle extends VerticleBase {
   private Future<List<Long>> enrichKind(Claim claim, List<Waiting> incidents) {
     List<Long> ids = incidents.stream().map(Waiting::id).toList();
     Long recent = incidents.get(0).recentEnrichment();
-    Future<Long> enrichment = recent != null ? Future.succeededFuture(recent) : create(context(incidents));
-    return enrichment.compose(id -> pipeline.enriched(claim, ids, id));
+    if (recent != null) {
+      return pipeline.enriched(claim, ids, recent);
+    }
+    long started = System.nanoTime();
+    AlertContext alert = context(incidents);
+    return create(alert)
+        .compose(result -> pipeline.enriched(claim, ids,
+            EnrichmentStore.saving(alert.groupId(), alert.alertname(), result.getString("generated_by"), result)))
+        .onSuccess(moved -> took.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
   }
 
-  private Future<Long> create(AlertContext alert) {
-    long started = System.nanoTime();
+  /** A new enrichment of the alert, saved by the move that follows it. */
+  private Future<JsonObject> create(AlertContext alert) {
     // Under a storm the LLM would hold each group for seconds: the template writes at once.
     String degraded = components.intakeLoad().busy() ? STORM : null;
     return enricher.enrich(alert, degraded)
         .recover(e -> Future.succeededFuture(failed(alert, e)))
-        .compose(result -> {
-          Counter.builder("iris_enrichments_total").description("Enrichments made, by who wrote the narrative and why the LLM was not used")
-              .tag("generated_by", result.getString("generated_by"))
-              .tag("fallback", fallback(result))
-              .register(registry).increment();
-          return store.save(alert.groupId(), alert.alertname(), result.getString("generated_by"), result);
-        })
-        .onSuccess(id -> took.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+        .onSuccess(result -> Counter.builder("iris_enrichments_total")
+            .description("Enrichments made, by who wrote the narrative and why the LLM was not used")
+            .tag("generated_by", result.getString("generated_by"))
+            .tag("fallback", fallback(result))
+            .register(registry).increment());
   }
 
   /** A short, bounded label: none, an error, a timeout or a degraded run. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The one owner of {@code incidents.pipeline_state}: every move of an incident between states
@@ -50,6 +51,16 @@ public final class Pipeline {
       WHERE id = ANY($1) AND group_id = $3 AND pipeline_state = $7""";
 
   private static final String RETURNING = " RETURNING id, EXTRACT(EPOCH FROM now() - status_changed_at)::float8 AS lag";
+
+  /**
+   * A write that goes into the same statement as a move, so that both commit together in one
+   * round trip: a data-modifying statement returning {@code id}, its parameters numbered from
+   * the number {@code sql} is given. The store that owns the table builds it.
+   */
+  public record Alongside(IntFunction<String> sql, List<Object> params) {}
+
+  /** What a move to routed did: the incidents moved, and the rows written alongside (none when nothing moved). */
+  public record Routed(List<Long> moved, List<Long> written) {}
 
   private final Pool pool;
   private final Pool leases;
@@ -112,6 +123,20 @@ public final class Pipeline {
         PipelineState.ENRICHED);
   }
 
+  /**
+   * received → enriched with a new enrichment, saved by {@code saved} in the same statement
+   * (an INSERT … RETURNING id into {@code enrichments}). Returns the ids moved.
+   */
+  public Future<List<Long>> enriched(Claim claim, List<Long> ids, Alongside saved) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String sql = "WITH saved AS (" + saved.sql().apply(8) + ") "
+        + MOVE.formatted(", enrichment_id = (SELECT id FROM saved)") + FENCED + RETURNING;
+    return move(pool, sql, alongside(params(claim, ids, PipelineState.ENRICHED, null, PipelineState.RECEIVED), saved),
+        PipelineState.ENRICHED);
+  }
+
   /** enriched → suppressed, saying why. */
   public Future<List<Long>> suppressed(Claim claim, List<Long> ids, String reason) {
     if (ids.isEmpty()) {
@@ -130,13 +155,32 @@ public final class Pipeline {
         params(claim, ids, PipelineState.FAILED, reason, PipelineState.ENRICHED), PipelineState.FAILED);
   }
 
-  /** enriched → routed, in the transaction that wrote their messages to the outbox ({@code client}). */
-  public Future<List<Long>> routed(SqlClient client, Claim claim, List<Long> ids) {
+  /**
+   * enriched → routed, with the group's messages written to the outbox by {@code messages} in
+   * the same statement. {@code messages} reads the CTE {@code moved} and writes nothing when it
+   * is empty: a node that lost its claim neither moves the incidents nor writes their messages.
+   */
+  public Future<Routed> routed(Claim claim, List<Long> ids, Alongside messages) {
     if (ids.isEmpty()) {
-      return Future.succeededFuture(List.of());
+      return Future.succeededFuture(new Routed(List.of(), List.of()));
     }
-    return move(client, MOVE.formatted("") + FENCED + RETURNING,
-        params(claim, ids, PipelineState.ROUTED, null, PipelineState.ENRICHED), PipelineState.ROUTED);
+    String sql = "WITH moved AS (" + MOVE.formatted("") + FENCED + RETURNING + "), written AS (" + messages.sql().apply(8) + ")"
+        + " SELECT id, lag, false AS written FROM moved UNION ALL SELECT id, NULL, true FROM written";
+    Tuple params = alongside(params(claim, ids, PipelineState.ROUTED, null, PipelineState.ENRICHED), messages);
+    return pool.preparedQuery(sql).execute(params).map(rows -> {
+      List<Long> moved = new ArrayList<>();
+      List<Long> written = new ArrayList<>();
+      DistributionSummary summary = lag.get(PipelineState.ROUTED);
+      for (Row r : rows) {
+        if (r.getBoolean("written")) {
+          written.add(r.getLong("id"));
+        } else {
+          moved.add(r.getLong("id"));
+          summary.record(Math.max(0, r.getDouble("lag")));
+        }
+      }
+      return new Routed(moved, written);
+    });
   }
 
   /**
@@ -174,19 +218,28 @@ public final class Pipeline {
    * routed → notified once one of an incident's messages (of its current status) was sent, or →
    * failed once none is left to try. {@code sentDelivery} counts as sent (0 for none).
    */
-  public Future<Void> settle(SqlClient client, long sentDelivery, List<Long> incidentIds) {
+  public Future<Void> settle(long sentDelivery, List<Long> incidentIds) {
     if (incidentIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    return client.preparedQuery(SETTLE).execute(Tuple.of(sentDelivery).addArrayOfLong(incidentIds.toArray(Long[]::new)))
-        .map(rows -> {
-          rows.forEach(r -> lag.get(PipelineState.of(r.getString("state"))).record(Math.max(0, r.getDouble("lag"))));
-          return null;
-        });
+    return settle(SETTLE, Tuple.of(sentDelivery).addArrayOfLong(incidentIds.toArray(Long[]::new)));
   }
 
-  public Future<Void> settle(long sentDelivery, List<Long> incidentIds) {
-    return settle(pool, sentDelivery, incidentIds);
+  /**
+   * Settles {@code incidentIds} after {@code sentDelivery} went out, with {@code marked} (the
+   * outbox marking that delivery sent) in the same statement: one round trip, one commit. A
+   * message about no incident (a notice) is marked all the same.
+   */
+  public Future<Void> settle(long sentDelivery, List<Long> incidentIds, Alongside marked) {
+    return settle("WITH marked AS (" + marked.sql().apply(3) + ") " + SETTLE,
+        alongside(Tuple.of(sentDelivery).addArrayOfLong(incidentIds.toArray(Long[]::new)), marked));
+  }
+
+  private Future<Void> settle(String sql, Tuple params) {
+    return pool.preparedQuery(sql).execute(params).map(rows -> {
+      rows.forEach(r -> lag.get(PipelineState.of(r.getString("state"))).record(Math.max(0, r.getDouble("lag"))));
+      return null;
+    });
   }
 
   /** How many incidents wait in each waiting state: the pipeline's queue depth. */
@@ -205,6 +258,11 @@ public final class Pipeline {
   private static Tuple params(Claim claim, List<Long> ids, PipelineState to, String reason, PipelineState from) {
     return Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new)).addString(claim.stage().sql()).addLong(claim.groupId())
         .addLong(claim.token()).addString(to.sql()).addString(reason).addString(from.sql());
+  }
+
+  private static Tuple alongside(Tuple params, Alongside write) {
+    write.params().forEach(params::addValue);
+    return params;
   }
 
   private Future<List<Long>> move(SqlClient client, String sql, Tuple params, PipelineState to) {

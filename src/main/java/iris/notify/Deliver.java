@@ -114,8 +114,7 @@ final class Deliver {
 
   private Future<Void> recordSent(Delivery d) {
     count(d, "sent");
-    return outbox.pool().withTransaction(conn -> outbox.sent(conn, d.id())
-        .compose(v -> pipeline.settle(conn, d.id(), d.incidentIds())));
+    return pipeline.settle(d.id(), d.incidentIds(), Outbox.markSent(d.id()));
   }
 
   private Future<Recipient> recipient(Delivery d) {

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * The notify stage's work on one claimed alert group, in Alertmanager's shape: resolutions
  * first ({@link Resolve}), then for firing alerts {@link Suppress} → {@link Hold} → {@link Route}
  * → {@link Group}; the messages go into the outbox and their incidents become routed in one
- * transaction, fenced by the claim, so a re-drive never writes a message twice. Sending is
+ * statement, fenced by the claim, so a re-drive never writes a message twice. Sending is
  * {@link Deliver}'s, after the commit.
  */
 final class NotifyFlow {
@@ -133,15 +133,15 @@ final class NotifyFlow {
     }));
   }
 
-  /** The messages and the move to routed, in one transaction; nothing if the claim was lost meanwhile. */
+  /** The messages and the move to routed, in one statement; nothing if the claim was lost meanwhile. */
   private Future<Void> write(Claim claim, List<NewMessage> messages, List<Long> routedIds) {
     if (messages.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(routedIds));
-    return outbox.pool().withTransaction(conn -> pipeline.routed(conn, claim, distinct).compose(moved -> moved.isEmpty()
+    return pipeline.routed(claim, distinct, Outbox.appendIfMoved(messages)).compose(routed -> routed.moved().isEmpty()
             ? Future.failedFuture(new IllegalStateException("the claim on alert group " + claim.groupId() + " was lost"))
-            : outbox.append(conn, messages)))
+            : Future.succeededFuture(routed.written()))
         .onSuccess(written::accept)
         .mapEmpty();
   }

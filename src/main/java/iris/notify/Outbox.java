@@ -1,11 +1,13 @@
 package iris.notify;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import iris.incident.Pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +44,20 @@ public final class Outbox {
       SELECT $1, $2, $3, $4, next.revision, $1 || ':' || $2 || ':' || $3 || ':' || $4 || ':' || next.revision, $5, $6, $7
       FROM next RETURNING id""";
 
+  // The same, for many messages at once (a JSON array, parameter %1$s), written only if the move
+  // to routed in the same statement (the CTE "moved") moved anything.
+  private static final String APPEND_IF_MOVED = """
+      INSERT INTO deliveries (topic, kind, channel, recipient, revision, send_key, group_id, incident_ids, payload)
+      SELECT m.topic, m.kind, m.channel, m.recipient, r.revision,
+             m.topic || ':' || m.kind || ':' || m.channel || ':' || m.recipient || ':' || r.revision,
+             m.group_id, m.incident_ids, m.payload
+      FROM jsonb_to_recordset($%1$s::jsonb)
+        AS m(topic text, kind text, channel text, recipient text, group_id bigint, incident_ids bigint[], payload jsonb)
+      CROSS JOIN LATERAL (SELECT COALESCE(max(d.revision), 0) + 1 AS revision FROM deliveries d
+                          WHERE d.topic = m.topic AND d.kind = m.kind AND d.channel = m.channel AND d.recipient = m.recipient) r
+      WHERE EXISTS (SELECT 1 FROM moved)
+      RETURNING id""";
+
   // A message that exists once: a second write of it (a repeated event) adds nothing.
   private static final String ONCE = """
       INSERT INTO deliveries (topic, kind, channel, recipient, revision, send_key, group_id, incident_ids, payload)
@@ -61,13 +77,27 @@ public final class Outbox {
     this.leases = leases;
   }
 
-  public Pool pool() {
-    return pool;
-  }
-
   /** Writes each message as the next revision of its identity (in {@code client}'s transaction); returns the new ids. */
   public Future<List<Long>> append(SqlClient client, List<NewMessage> messages) {
     return write(client, APPEND, messages);
+  }
+
+  /**
+   * Writes each message as the next revision of its identity, in the statement that moves its
+   * incidents to routed ({@link Pipeline#routed(iris.incident.Claim, List, Pipeline.Alongside)}).
+   */
+  public static Pipeline.Alongside appendIfMoved(List<NewMessage> messages) {
+    JsonArray rows = new JsonArray();
+    messages.forEach(m -> rows.add(new JsonObject().put("topic", m.topic()).put("kind", m.kind()).put("channel", m.channel())
+        .put("recipient", m.recipient()).put("group_id", m.groupId()).put("incident_ids", new JsonArray(new ArrayList<>(m.incidentIds())))
+        .put("payload", MessageJson.of(m.message()))));
+    return new Pipeline.Alongside(first -> APPEND_IF_MOVED.formatted(first), List.of(rows));
+  }
+
+  /** Marks a delivery sent, in the statement that settles its incidents ({@link Pipeline#settle(long, List, Pipeline.Alongside)}). */
+  public static Pipeline.Alongside markSent(long id) {
+    return new Pipeline.Alongside(first -> "UPDATE deliveries SET state = 'sent', sent_at = now(), last_error = NULL"
+        + " WHERE id = $" + first + " AND state = 'queued' RETURNING id", List.of(id));
   }
 
   /** Writes messages that exist only once (notices); returns the ids of those not written before. */
@@ -117,12 +147,6 @@ public final class Outbox {
             UPDATE deliveries SET lease_until = now() + $3::bigint * interval '1 millisecond'
             WHERE id = $1 AND claim_token = $2 AND state = 'queued' RETURNING id""")
         .execute(Tuple.of(d.id(), d.token(), lease.toMillis())).map(rows -> rows.size() == 1);
-  }
-
-  /** The message went out (a post cannot be taken back, so this holds whoever claims the row now). */
-  public Future<Void> sent(SqlClient client, long id) {
-    return client.preparedQuery("UPDATE deliveries SET state = 'sent', sent_at = now(), last_error = NULL WHERE id = $1 AND state = 'queued'")
-        .execute(Tuple.of(id)).mapEmpty();
   }
 
   public Future<Void> retryAt(Delivery d, String error, Duration wait) {

@@ -143,7 +143,7 @@ class OutboxIT {
     long toAlice = append(message(topic, "firing", "alice", List.of(a, b))).get(0);
     long toBob = append(message(topic, "firing", "bob", List.of(b))).get(0);
     Delivery alice = await(outbox.claim(toAlice, LEASE));
-    await(pool.withTransaction(conn -> outbox.sent(conn, alice.id()).compose(v -> pipeline.settle(conn, alice.id(), alice.incidentIds()))));
+    await(pipeline.settle(alice.id(), alice.incidentIds(), Outbox.markSent(alice.id())));
     assertEquals("notified", Sql.rows(db, "SELECT pipeline_state FROM incidents WHERE id = ?", a).get(0).get("pipeline_state"));
     assertEquals("notified", Sql.rows(db, "SELECT pipeline_state FROM incidents WHERE id = ?", b).get(0).get("pipeline_state"));
     Delivery bob = await(outbox.claim(toBob, LEASE));
