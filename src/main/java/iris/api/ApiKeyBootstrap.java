@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import iris.http.Scope;
 
 /**
  * Makes sure an administrator can reach the API on first start: IRIS_API_KEY seeds an admin

@@ -4,6 +4,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import iris.http.ApiKeyAuth;
+import iris.http.HttpProblem;
+import iris.http.Json;
+import iris.http.Scope;
 
 /** {@code /api/v1/api-keys}: admins create, list and revoke keys. A new key is shown once. */
 public final class ApiKeyRoutes {

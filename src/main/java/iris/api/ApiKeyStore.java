@@ -1,24 +1,21 @@
 package iris.api;
 
-import iris.Hashes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import iris.http.ApiKey;
+import iris.http.ApiKeyAuth;
+import iris.http.Scope;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-/**
- * API keys, stored as SHA-256 hashes: keys are 256-bit random strings, so a fast hash is
- * enough and a stolen table reveals no usable key.
- */
-public final class ApiKeyStore {
+/** API keys, stored by {@link ApiKey#hash}. */
+public final class ApiKeyStore implements ApiKeyAuth.Keys {
   private static final SecureRandom RANDOM = new SecureRandom();
-
-  public record ApiKey(long id, String name, Scope scope) {}
 
   private final Pool pool;
 
@@ -33,11 +30,11 @@ public final class ApiKeyStore {
   }
 
   public static String hash(String key) {
-    return Hashes.sha256Hex(key);
+    return ApiKey.hash(key);
   }
 
 
-  /** The active key with this hash, or null. */
+  @Override
   public Future<ApiKey> findActive(String keyHash) {
     return pool.preparedQuery("SELECT id, name, scope FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
         .execute(Tuple.of(keyHash))
@@ -89,6 +86,7 @@ public final class ApiKeyStore {
         .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
   }
 
+  @Override
   public Future<Void> touch(long id) {
     return pool.preparedQuery("UPDATE api_keys SET last_used_at = now() WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
   }

@@ -11,6 +11,7 @@ import iris.Role;
 import iris.prometheus.PrometheusInstance;
 import java.util.List;
 import java.util.Set;
+import iris.http.Json;
 
 /**
  * {@code /health/live}: the process answers. {@code /health/ready}: this node can do the work of

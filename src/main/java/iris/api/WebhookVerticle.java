@@ -29,6 +29,10 @@ import iris.ingest.IngestBatcher;
 import iris.ingest.WebhookRoutes;
 import iris.schedule.JobRoutes;
 import iris.schedule.Scheduling;
+import iris.http.ApiKeyAuth;
+import iris.http.ErrorHandler;
+import iris.http.RequestDeadline;
+import iris.http.UploadSlots;
 
 /**
  * The HTTP front. On every node: health and metrics. Where the ingest role runs: the

@@ -6,10 +6,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import iris.IrisConfig;
-import iris.api.ApiKeyAuth;
-import iris.api.HttpProblem;
-import iris.api.Json;
-import iris.api.Scope;
+import iris.http.ApiKey;
+import iris.http.ApiKeyAuth;
+import iris.http.HttpProblem;
+import iris.http.Json;
+import iris.http.Scope;
 import iris.enroll.HostFacts.DetectedService;
 import iris.prometheus.PrometheusInstance;
 import java.util.ArrayList;
@@ -120,7 +121,7 @@ public final class AlloyTemplateRoutes {
         .put("environment", body.getString("environment", "production"))
         .put("labels", body.getJsonObject("labels", new JsonObject()));
     String draft = Json.optionalString(body, "body", MAX_BODY);
-    iris.api.ApiKeyStore.ApiKey key = ctx.get(ApiKeyAuth.PRINCIPAL);
+    ApiKey key = ctx.get(ApiKeyAuth.PRINCIPAL);
     if (draft != null && (key == null || !key.scope().includes(Scope.WRITE))) {
       // A draft is operator code run on this node: only those who may save templates may try one.
       throw new HttpProblem(403, "forbidden", "previewing a draft body needs scope 'write'", "body");

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import iris.api.HttpProblem;
+import iris.http.HttpProblem;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package iris.enroll;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import iris.api.HttpProblem;
+import iris.http.HttpProblem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import iris.api.HttpProblem;
+import iris.http.HttpProblem;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import iris.api.HttpProblem;
+import iris.http.HttpProblem;
 import iris.incident.Alert;
 import iris.incident.AlertGroup;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package iris.registry;
 
 import io.vertx.core.json.JsonObject;
-import iris.api.Json;
+import iris.http.Json;
 import java.util.List;
 import java.util.Set;
 

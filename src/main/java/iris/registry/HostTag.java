@@ -1,8 +1,8 @@
 package iris.registry;
 
 import io.vertx.core.json.JsonObject;
-import iris.api.HttpProblem;
-import iris.api.Json;
+import iris.http.HttpProblem;
+import iris.http.Json;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Set;

@@ -2,7 +2,7 @@ package iris.registry;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import iris.api.HttpProblem;
+import iris.http.HttpProblem;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import iris.api.HttpProblem;
+import iris.http.HttpProblem;
 import iris.incident.Alert;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;

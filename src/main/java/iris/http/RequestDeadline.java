@@ -1,4 +1,4 @@
-package iris.api;
+package iris.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
-package iris.api;
+package iris.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -12,17 +13,27 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ApiKeyAuth implements Handler<RoutingContext> {
   public static final String PRINCIPAL = "iris.apiKey";
+
+  /** Where keys are kept (the api-keys capability's store), by {@link ApiKey#hash}. */
+  public interface Keys {
+    /** The active key with this hash, or null. */
+    Future<ApiKey> findActive(String keyHash);
+
+    /** Records that the key was used. */
+    Future<Void> touch(long id);
+  }
+
   private static final long CACHE_MILLIS = 30_000;
-  private static final ApiKeyStore.ApiKey DEVELOPMENT = new ApiKeyStore.ApiKey(0, "auth-off", Scope.ADMIN);
+  private static final ApiKey DEVELOPMENT = new ApiKey(0, "auth-off", Scope.ADMIN);
 
-  private record Cached(ApiKeyStore.ApiKey key, long until) {}
+  private record Cached(ApiKey key, long until) {}
 
-  private final ApiKeyStore store;
+  private final Keys store;
   private final boolean enabled;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-  public ApiKeyAuth(ApiKeyStore store, boolean enabled, Clock clock) {
+  public ApiKeyAuth(Keys store, boolean enabled, Clock clock) {
     this.store = store;
     this.enabled = enabled;
     this.clock = clock;
@@ -40,7 +51,7 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
       ctx.fail(new HttpProblem(401, "unauthorized", "an API key is required in the X-API-Key header", null));
       return;
     }
-    String hash = ApiKeyStore.hash(key.strip());
+    String hash = ApiKey.hash(key.strip());
     long now = clock.millis();
     Cached cached = cache.get(hash);
     if (cached != null && cached.until > now) {
@@ -70,13 +81,13 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
   /** A handler that lets the request through only when its key has {@code scope}. */
   /** The name of the API key that made the request (who set a tag, submitted a job), for the record. */
   public static String principalName(RoutingContext ctx) {
-    ApiKeyStore.ApiKey key = ctx.get(PRINCIPAL);
+    ApiKey key = ctx.get(PRINCIPAL);
     return key == null ? "unknown" : key.name();
   }
 
   public static Handler<RoutingContext> require(Scope scope) {
     return ctx -> {
-      ApiKeyStore.ApiKey key = ctx.get(PRINCIPAL);
+      ApiKey key = ctx.get(PRINCIPAL);
       if (key == null || !key.scope().includes(scope)) {
         ctx.fail(new HttpProblem(403, "forbidden",
             "this API key has scope '" + (key == null ? "none" : key.scope().wireName())

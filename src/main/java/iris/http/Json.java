@@ -1,4 +1,4 @@
-package iris.api;
+package iris.http;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
