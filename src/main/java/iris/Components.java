@@ -3,24 +3,23 @@ package iris;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import iris.api.ApiKeyStore;
 import iris.db.SharedState;
-import iris.enroll.SecretBox;
 import iris.incident.IncidentStore;
 import iris.incident.Pipeline;
 import iris.ingest.IntakeLoad;
-import iris.ingest.IngestMetrics;
 import iris.knowledge.KnowledgeBase;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What the launcher builds once and hands to every verticle. Stores are thread-safe and
+ * What the launcher builds once and hands to every capability: what more than one capability
+ * uses. What only one uses, that capability builds itself. Stores are thread-safe and
  * context-agnostic, so verticle instances share them.
  *
+ * @param incidents the incident store: the intake writes it, enrichment and the API read it
+ * @param knowledge the knowledge base: its API, and enrichment's search
  * @param templates the sandboxed FreeMarker templates (one configuration, one template cache)
- * @param secrets seals and opens enrollment credentials
  * @param leasePool asynchronous-commit connections for claims and leases (see {@code Database.leasePool})
  * @param pipeline the one owner of incidents' pipeline states
  * @param intakeLoad how busy this node's intake is (the stages yield to it)
@@ -34,13 +33,10 @@ public record Components(
     Pool leasePool,
     SharedState sharedState,
     PrometheusMeterRegistry registry,
-    IngestMetrics ingestMetrics,
     IncidentStore incidents,
     Pipeline pipeline,
     IntakeLoad intakeLoad,
-    ApiKeyStore apiKeys,
     WebClient http,
     KnowledgeBase knowledge,
     Templates templates,
-    SecretBox secrets,
     AtomicBoolean deployed) {}

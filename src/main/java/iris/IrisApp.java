@@ -12,8 +12,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import iris.api.ApiKeyBootstrap;
-import iris.api.ApiKeyStore;
+import iris.api.ApiKeysCapability;
 import iris.api.WebhookTokenBootstrap;
 import iris.api.WebhookVerticle;
 import iris.db.Database;
@@ -22,28 +21,21 @@ import iris.db.LocalSharedState;
 import iris.db.Migrations;
 import iris.db.RedisSharedState;
 import iris.db.SharedState;
-import iris.enrich.EnrichmentVerticle;
-import iris.enroll.EnrollmentWorkerVerticle;
-import iris.enroll.SecretBox;
+import iris.enrich.EnrichCapability;
+import iris.enroll.EnrollCapability;
+import iris.incident.IncidentCapability;
 import iris.incident.IncidentStore;
 import iris.incident.Pipeline;
+import iris.ingest.IngestCapability;
 import iris.ingest.IntakeLoad;
-import iris.knowledge.CachingEmbedder;
-import iris.knowledge.Embedder;
-import iris.knowledge.KnowledgeBase;
-import iris.knowledge.KnowledgeStore;
-import iris.knowledge.LocalEmbedder;
-import iris.knowledge.MarkdownChunker;
-import iris.knowledge.OllamaEmbedder;
-import iris.knowledge.PgVectorStore;
-import iris.knowledge.VectorStore;
-import iris.knowledge.WeaviateVectorStore;
+import iris.knowledge.KnowledgeCapability;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import iris.ingest.IngestMetrics;
-import iris.notify.NotifierVerticle;
-import iris.schedule.SchedulerVerticle;
-import iris.schedule.Scheduling;
+import iris.notify.NotifyCapability;
+import iris.prometheus.PrometheusCapability;
+import iris.registry.RegistryCapability;
+import iris.schedule.Jobs;
+import iris.schedule.ScheduleCapability;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +47,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: database, migrations, Vert.x (clustered or not), shared components,
- * then one deployment per role. Readiness stays down until every deployment succeeded.
+ * then the capabilities (the one list of them), started in order, and the verticles of this
+ * node's roles. Readiness stays down until every deployment succeeded.
  */
 public final class IrisApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IrisApp.class);
@@ -63,11 +56,36 @@ public final class IrisApp implements AutoCloseable {
   private final Vertx vertx;
   private final Components components;
   private final EmbeddedDatabase embedded;
+  private final List<Capability> capabilities = new ArrayList<>();
+  private final List<String> deploymentIds = new ArrayList<>();
+  private ApiKeysCapability apiKeys;
 
   private IrisApp(Vertx vertx, Components components, EmbeddedDatabase embedded) {
     this.vertx = vertx;
     this.components = components;
     this.embedded = embedded;
+  }
+
+  /**
+   * Every capability, in start order (readiness checks and jobs are listed in this order too;
+   * routes mount in each one's route order). Jobs are gathered from all of them before the
+   * scheduler's verticle deploys.
+   */
+  private void addCapabilities() {
+    Jobs jobs = new Jobs();
+    apiKeys = new ApiKeysCapability(vertx, components);
+    capabilities.addAll(List.of(
+        apiKeys,
+        new IngestCapability(components),
+        new IncidentCapability(components),
+        new EnrichCapability(components),
+        new KnowledgeCapability(components),
+        new NotifyCapability(components),
+        new EnrollCapability(components),
+        new RegistryCapability(components),
+        new PrometheusCapability(components),
+        new ScheduleCapability(components, jobs)));
+    capabilities.forEach(capability -> capability.jobs().forEach(jobs::add));
   }
 
   /** Blocking: returns once every verticle of the configured roles is deployed. */
@@ -89,8 +107,8 @@ public final class IrisApp implements AutoCloseable {
       Components components = components(vertx, config, dbOptions, registry);
       IrisApp app = new IrisApp(vertx, components, embedded);
       try {
-        ApiKeyBootstrap.run(vertx, components.apiKeys(), config.auth().seedApiKey(), config.dataDir())
-            .compose(v -> startKnowledge(components))
+        app.addCapabilities();
+        app.startCapabilities()
             .compose(v -> app.deploy())
             .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -136,63 +154,39 @@ public final class IrisApp implements AutoCloseable {
     // Teams webhooks share a handful of hosts: more than Vert.x's 5 connections per host, or cards queue for one.
     WebClient http = WebClient.create(vertx, new WebClientOptions().setUserAgent("Iris").setConnectTimeout(5000),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
-    return new Components(config, clock, dbOptions, pool, leasePool, shared, registry, new IngestMetrics(registry),
+    return new Components(config, clock, dbOptions, pool, leasePool, shared, registry,
         new IncidentStore(pool, ingestPool), new Pipeline(pool, leasePool, registry),
-        new IntakeLoad(clock, config.pipeline().yieldAboveAlertsPerSecond()), new ApiKeyStore(pool), http,
-        knowledge(vertx, config, pool, shared, http), new Templates(config.templatesDir()),
-        SecretBox.open(config.enroll().secretKey(), config.dataDir().resolve("enrollment.key")), new AtomicBoolean(false));
+        new IntakeLoad(clock, config.pipeline().yieldAboveAlertsPerSecond()), http,
+        KnowledgeCapability.create(vertx, config, pool, shared, http), new Templates(config.templatesDir()),
+        new AtomicBoolean(false));
   }
 
-  /** PostgreSQL or Weaviate for vectors; the in-process model or Ollama for embeddings. */
-  private static KnowledgeBase knowledge(Vertx vertx, IrisConfig config, Pool pool, SharedState shared, WebClient http) {
-    VectorStore vectors = config.weaviate().enabled()
-        ? new WeaviateVectorStore(vertx, config.weaviate().url(), config.weaviate().apiKey())
-        : new PgVectorStore(vertx, pool);
-    Embedder embedder = config.ollama().enabled()
-        ? new OllamaEmbedder(http, config.ollama().url(), config.ollama().embedModel(), config.ollama().timeout())
-        : new LocalEmbedder(vertx);
-    IrisConfig.Knowledge k = config.knowledge();
-    Embedder cached = new CachingEmbedder(embedder, shared.kind().equals("redis") ? shared : null,
-        k.embeddingCacheEntries(), k.embeddingCacheTtl());
-    return new KnowledgeBase(new KnowledgeStore(pool), vectors, cached,
-        new MarkdownChunker(k.chunkWords(), k.chunkOverlapWords()), shared);
-  }
-
-  /** A vector store that is down does not stop Iris: search falls back to keywords and readiness says so. */
-  private static Future<Void> startKnowledge(Components components) {
-    var vectors = components.knowledge().vectors();
-    return vectors.start()
-        .onSuccess(v -> LOG.info("Knowledge base: {} vector store, {} embeddings", vectors.kind(), components.knowledge().model()))
-        .recover(e -> {
-          LOG.warn("Knowledge base: the {} vector store is not available ({}); search uses keywords only until it is",
-              vectors.kind(), e.getMessage());
-          return Future.succeededFuture();
-        });
+  /** One after the other, in the listed order: a capability may rely on those before it. */
+  private Future<Void> startCapabilities() {
+    Future<Void> chain = Future.succeededFuture();
+    for (Capability capability : capabilities) {
+      chain = chain.compose(v -> capability.start()
+          .onFailure(e -> LOG.error("Cannot start {}: {}", capability.name(), e.toString())));
+    }
+    return chain;
   }
 
   private Future<Void> deploy() {
     IrisConfig config = components.config();
     List<Future<?>> deployments = new ArrayList<>();
-    // The API lists and runs jobs on every node; only nodes with the schedule role run them on their slots.
-    Scheduling scheduling = Scheduling.create(vertx, components);
     // Every node serves /health/* and /metrics, whatever its roles; the webhook and the API only
     // where the ingest role runs, one instance per core there.
     int instances = !config.roles().contains(Role.INGEST) ? 1
         : config.http().instances() > 0 ? config.http().instances() : Runtime.getRuntime().availableProcessors();
-    deployments.add(deploy("WebhookVerticle", () -> new WebhookVerticle(components, scheduling),
+    List<Capability> all = List.copyOf(capabilities);
+    deployments.add(deploy("WebhookVerticle", () -> new WebhookVerticle(components, all, apiKeys.auth()),
         new DeploymentOptions().setInstances(instances)));
-    if (config.roles().contains(Role.ENRICH)) {
-      deployments.add(deploy("EnrichmentVerticle", () -> new EnrichmentVerticle(components), new DeploymentOptions()));
-    }
-    if (config.roles().contains(Role.NOTIFY)) {
-      deployments.add(deploy("NotifierVerticle", () -> new NotifierVerticle(components), new DeploymentOptions()));
-    }
-    if (config.roles().contains(Role.ENROLL)) {
-      // Its handlers only claim and record; each job's blocking SSH/WinRM work runs on the iris-enroll worker pool.
-      deployments.add(deploy("EnrollmentWorkerVerticle", () -> new EnrollmentWorkerVerticle(components), new DeploymentOptions()));
-    }
-    if (config.roles().contains(Role.SCHEDULE)) {
-      deployments.add(deploy("SchedulerVerticle", () -> new SchedulerVerticle(components, scheduling), new DeploymentOptions()));
+    for (Capability capability : capabilities) {
+      for (Capability.Deployment verticle : capability.verticles()) {
+        if (config.roles().contains(verticle.role())) {
+          deployments.add(deploy(verticle.name(), verticle.verticle(), verticle.options()));
+        }
+      }
     }
     return Future.all(deployments).onSuccess(v -> components.deployed().set(true)).mapEmpty();
   }
@@ -200,8 +194,30 @@ public final class IrisApp implements AutoCloseable {
   private Future<String> deploy(String name, Supplier<? extends Deployable> verticle,
       DeploymentOptions options) {
     return vertx.deployVerticle(verticle, options)
-        .onSuccess(id -> LOG.info("Deployed {} x{}", name, options.getInstances()))
+        .onSuccess(id -> {
+          synchronized (deploymentIds) {
+            deploymentIds.add(id);
+          }
+          LOG.info("Deployed {} x{}", name, options.getInstances());
+        })
         .onFailure(e -> LOG.error("Cannot deploy {}: {}", name, e.toString(), e));
+  }
+
+  /** The verticles first, then the capabilities in reverse order; failures are logged, not fatal. */
+  private Future<Void> stop() {
+    List<Future<Void>> undeployed;
+    synchronized (deploymentIds) {
+      undeployed = deploymentIds.stream().map(vertx::undeploy).toList();
+    }
+    Future<Void> chain = Future.join(undeployed).transform(ar -> Future.<Void>succeededFuture());
+    for (int i = capabilities.size() - 1; i >= 0; i--) {
+      Capability capability = capabilities.get(i);
+      chain = chain.compose(v -> capability.stop().recover(e -> {
+        LOG.warn("Cannot stop {}: {}", capability.name(), e.toString());
+        return Future.succeededFuture();
+      }));
+    }
+    return chain;
   }
 
   public Vertx vertx() {
@@ -215,6 +231,11 @@ public final class IrisApp implements AutoCloseable {
   @Override
   public void close() throws Exception {
     components.deployed().set(false);
+    try {
+      stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Stopping Iris: {}", e.toString());
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } finally {

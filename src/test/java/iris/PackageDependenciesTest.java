@@ -71,6 +71,13 @@ class PackageDependenciesTest {
     assertEquals(Set.of(), deps.get("http"), "iris.http must stay a leaf: it imports nothing of iris, not even the root package");
   }
 
+  /** The front mounts what the capabilities contribute; it names none of them. */
+  @Test
+  void theApiImportsNoCapability() {
+    Set<String> api = dependencies().get("api");
+    assertTrue(Set.of(ROOT, "http", "db").containsAll(api), "iris.api refers to capabilities: " + api);
+  }
+
   @Test
   void noPackagesImportEachOtherInACycle() {
     Map<String, Set<String>> deps = dependencies();

@@ -34,20 +34,20 @@ public final class EnrollmentWorkerVerticle extends VerticleBase {
   private WorkerExecutor executor;
   private EnrollmentStore store;
   private EnrollmentRun run;
-  private SecretBox secrets;
+  private final SecretBox secrets;
   private HostStore hosts;
   private SshClients sshClients;
   private boolean claiming;
 
-  public EnrollmentWorkerVerticle(Components components) {
+  public EnrollmentWorkerVerticle(Components components, SecretBox secrets) {
     this.components = components;
+    this.secrets = secrets;
   }
 
   @Override
   public Future<?> start() {
     IrisConfig config = components.config();
     store = new EnrollmentStore(components.pool());
-    secrets = components.secrets();
     hosts = new HostStore(components.pool());
     AlloyTemplates templates = new AlloyTemplates(components.templates(), new AlloyTemplateStore(components.pool()));
     sshClients = SshClients.start();

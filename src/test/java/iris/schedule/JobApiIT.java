@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import iris.incident.IncidentCapability;
 import iris.testing.Http;
 import iris.testing.Sql;
 import iris.testing.TestIris;
@@ -43,7 +44,7 @@ class JobApiIT {
     Http.Response list = iris.http.get("/api/v1/jobs", Map.of("X-API-Key", readKey));
     assertEquals(200, list.status(), list.body());
 
-    JsonObject prune = job(list, Scheduling.PRUNE_RUNS);
+    JsonObject prune = job(list, ScheduleCapability.PRUNE_RUNS_JOB);
     assertEquals("cron", prune.getString("kind"));
     assertEquals("17 3 * * *", prune.getString("schedule"));
     assertEquals("Europe/Berlin", prune.getString("time_zone"));
@@ -52,7 +53,7 @@ class JobApiIT {
     assertEquals(17, next.atZone(ZoneId.of("Europe/Berlin")).getMinute());
     assertTrue(next.isAfter(Instant.now()) && next.isBefore(Instant.now().plusSeconds(86_400 + 3600)));
 
-    JsonObject depth = job(list, Scheduling.PIPELINE_DEPTH);
+    JsonObject depth = job(list, IncidentCapability.PIPELINE_DEPTH_JOB);
     assertEquals("interval", depth.getString("kind"));
     assertEquals("PT15S", depth.getString("schedule"));
     assertNull(depth.getString("time_zone"));

@@ -1,0 +1,46 @@
+package iris.ingest;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import iris.Capability;
+import iris.Components;
+import iris.IrisConfig;
+import iris.incident.Stage;
+import iris.incident.StageLoop;
+
+/** The Alertmanager webhook: each HTTP instance gets its own group-commit batcher on its event loop. */
+public final class IngestCapability implements Capability {
+  private final Components components;
+  private final IngestMetrics metrics;
+
+  public IngestCapability(Components components) {
+    this.components = components;
+    this.metrics = new IngestMetrics(components.registry());
+  }
+
+  @Override
+  public String name() {
+    return "ingest";
+  }
+
+  @Override
+  public int routeOrder() {
+    return 100;
+  }
+
+  @Override
+  public void addRoutes(Router router, Vertx vertx) {
+    IrisConfig.Webhook webhook = components.config().webhook();
+    IngestBatcher batcher = new IngestBatcher(vertx, components.incidents(), metrics,
+        changes -> {
+          components.intakeLoad().add(changes.size());
+          if (!changes.isEmpty()) {
+            StageLoop.wake(vertx.eventBus(), Stage.ENRICH);
+          }
+        },
+        new IngestBatcher.Bounds(webhook.batchWindow(), webhook.batchMaxAlerts(), webhook.maxInFlight(),
+            webhook.maxQueuedRequests(), webhook.maxQueuedAlerts()));
+    new WebhookRoutes(webhook.token(), webhook.maxBodyBytes(), webhook.retryAfterSeconds(), batcher, metrics)
+        .addRoutes(router);
+  }
+}
