@@ -186,7 +186,7 @@ public final class EnrollmentRoutes {
     validateNames(requests, true)
         .compose(v -> store.createBatch(strategy, bound, ApiKeyAuth.principalName(ctx), requests.stream().map(this::newJob).toList()))
         .onSuccess(batchId -> {
-          bus.publish(EventAddress.ENROLL_JOB.address(), new JsonObject().put("batch_id", batchId));
+          EventAddress.ENROLL_JOB.publish(bus, EnrollmentQueued.batch(batchId));
           Json.send(ctx, 202, new JsonObject().put("id", batchId).put("strategy", strategy).put("concurrency", bound)
               .put("total", requests.size()).put("href", "/api/v1/hosts/enrollments/batch/" + batchId));
         })
@@ -330,7 +330,7 @@ public final class EnrollmentRoutes {
 
   private void announce(List<Long> ids) {
     if (!ids.isEmpty()) {
-      bus.publish(EventAddress.ENROLL_JOB.address(), new JsonObject().put("job_ids", new JsonArray(new ArrayList<>(ids))));
+      EventAddress.ENROLL_JOB.publish(bus, EnrollmentQueued.jobs(ids));
     }
   }
 

@@ -3,6 +3,7 @@ package iris.enroll;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import iris.Components;
 import iris.EventAddress;
@@ -12,6 +13,7 @@ import iris.enroll.EnrollmentStore.Claimed;
 import iris.prometheus.PrometheusClient;
 import iris.registry.HostStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,7 +60,7 @@ public final class EnrollmentWorkerVerticle extends VerticleBase {
     vertx.setPeriodic(POLL_MS, id -> tick());
     vertx.setPeriodic(LEASE.toMillis() / 3, id -> store.extendLeases(List.copyOf(running), LEASE)
         .onFailure(e -> LOG.warn("Cannot extend enrollment leases: {}", e.getMessage())));
-    return vertx.eventBus().consumer(EventAddress.ENROLL_JOB.address(), message -> claim()).completion()
+    return EventAddress.ENROLL_JOB.consumer(vertx.eventBus(), queued -> claim()).completion()
         .onSuccess(v -> tick());
   }
 
@@ -124,11 +126,10 @@ public final class EnrollmentWorkerVerticle extends VerticleBase {
           .onFailure(e -> LOG.error("Cannot record the end of enrollment job {}: {}", job.id(), e.getMessage()))
           .onComplete(v -> {
             running.remove(job.id());
-            vertx.eventBus().send(EventAddress.ENROLL_FINISHED.address(), new JsonObject().put("job_id", job.id())
-                .put("kind", job.kind()).put("state", state)
-                .put("host_id", outcome.hostId()).put("hostname", outcome.hostname())
-                .put("target", job.request().getString("address")).put("error", outcome.error())
-                .put("maintainers", job.request().getJsonArray("maintainers", new io.vertx.core.json.JsonArray())));
+            List<String> maintainers = new ArrayList<>();
+            job.request().getJsonArray("maintainers", new JsonArray()).forEach(name -> maintainers.add(String.valueOf(name)));
+            EventAddress.ENROLL_FINISHED.send(vertx.eventBus(), new EnrollmentFinished(job.id(), job.kind(), state,
+                outcome.hostId(), outcome.hostname(), job.request().getString("address"), outcome.error(), maintainers));
             claim();
           });
     });

@@ -1,7 +1,6 @@
 package iris.enroll;
 
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
 import iris.EventAddress;
 import java.time.Duration;
 
@@ -29,14 +28,16 @@ final class StepRecorder {
   private final EnrollmentStore store;
   private final EventBus bus;
   private final long jobId;
-  private final JsonObject identity;
+  private final Long batchId;
+  private final String target;
   private int position;
 
   StepRecorder(EnrollmentStore store, EventBus bus, long jobId, Long batchId, String target) {
     this.store = store;
     this.bus = bus;
     this.jobId = jobId;
-    this.identity = new JsonObject().put("job_id", jobId).put("batch_id", batchId).put("target", target);
+    this.batchId = batchId;
+    this.target = target;
   }
 
   void step(String name, int percent, Work work) throws JobFailed {
@@ -64,8 +65,7 @@ final class StepRecorder {
   }
 
   void finished(String state, String error) {
-    bus.publish(EventAddress.LIVE_ENROLLMENT.address(), identity.copy().put("step", "done").put("state", state)
-        .put("percent", 100).put("error", error));
+    announce("done", state, 100, error);
   }
 
   private void fail(int at, String name, int percent, String message, String output) throws JobFailed {
@@ -75,8 +75,7 @@ final class StepRecorder {
   }
 
   private void announce(String step, String state, int percent, String error) {
-    bus.publish(EventAddress.LIVE_ENROLLMENT.address(), identity.copy().put("step", step).put("state", state)
-        .put("percent", percent).put("error", error));
+    EventAddress.LIVE_ENROLLMENT.publish(bus, new EnrollmentProgress(jobId, batchId, target, step, state, percent, error));
   }
 
   /** A lost step record must not fail the enrollment itself: the job's final row still tells. */

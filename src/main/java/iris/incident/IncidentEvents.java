@@ -1,7 +1,6 @@
 package iris.incident;
 
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
 import iris.EventAddress;
 
 
@@ -11,7 +10,7 @@ public final class IncidentEvents {
 
   /** Tells the knowledge base an incident's notes or root cause changed (it may learn from it). */
   public static void annotated(EventBus eventBus, long id) {
-    eventBus.send(EventAddress.INCIDENT_ANNOTATED.address(), new JsonObject().put("id", id));
+    EventAddress.INCIDENT_ANNOTATED.send(eventBus, new IncidentAnnotated(id));
   }
 
 }

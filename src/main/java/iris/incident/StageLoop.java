@@ -63,8 +63,8 @@ public final class StageLoop {
   }
 
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(EventAddress.PIPELINE_WAKE.address(), m -> {
-      if (stage.sql().equals(m.body().getString("stage"))) {
+    consumer = EventAddress.PIPELINE_WAKE.consumer(vertx.eventBus(), ready -> {
+      if (stage.sql().equals(ready.stage())) {
         wake();
       }
     });
@@ -173,6 +173,6 @@ public final class StageLoop {
 
   /** Tells every node's loops of {@code stage} that work is ready. */
   public static void wake(io.vertx.core.eventbus.EventBus eventBus, Stage stage) {
-    eventBus.publish(EventAddress.PIPELINE_WAKE.address(), new JsonObject().put("stage", stage.sql()));
+    EventAddress.PIPELINE_WAKE.publish(eventBus, new PipelineWake(stage.sql()));
   }
 }

@@ -47,12 +47,11 @@ public final class PgVectorStore implements VectorStore {
 
   @Override
   public Future<Void> start() {
-    changes = vertx.eventBus().consumer(EventAddress.KNOWLEDGE_CHANGED.address(),
-        message -> {
-          if (!origin.equals(message.body().getString("origin"))) {
-            reload(message.body().getLong("document_id"));
-          }
-        });
+    changes = EventAddress.KNOWLEDGE_CHANGED.consumer(vertx.eventBus(), changed -> {
+      if (!origin.equals(changed.origin())) {
+        reload(changed.documentId());
+      }
+    });
     return load("embedding IS NOT NULL", Tuple.tuple()).mapEmpty();
   }
 
@@ -133,7 +132,7 @@ public final class PgVectorStore implements VectorStore {
   }
 
   private void announce(long documentId) {
-    vertx.eventBus().publish(EventAddress.KNOWLEDGE_CHANGED.address(), new JsonObject().put("document_id", documentId).put("origin", origin));
+    EventAddress.KNOWLEDGE_CHANGED.publish(vertx.eventBus(), new KnowledgeChanged(documentId, origin));
   }
 
   @Override
