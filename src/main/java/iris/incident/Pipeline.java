@@ -27,20 +27,22 @@ public final class Pipeline {
   /** How many due rows the claim looks through for groups: bounded work per claim under a storm. */
   private static final int CLAIM_SCAN = 500;
 
+  // The state is written into the statement, not passed: a prepared statement's generic plan
+  // can use the partial index on waiting states only when it sees which state it reads.
   private static final String CLAIM = """
       WITH ready AS (
         SELECT DISTINCT group_id FROM (
           SELECT group_id FROM incidents
-          WHERE pipeline_state = $1 AND pipeline_due_at <= now()
+          WHERE pipeline_state = '%s' AND pipeline_due_at <= now()
             AND group_id NOT IN (SELECT group_id FROM pipeline_claims WHERE lease_until > now())
           ORDER BY pipeline_due_at LIMIT %d) due
-        LIMIT $3)
+        LIMIT $2)
       INSERT INTO pipeline_claims AS c (stage, group_id, token, lease_until, attempts)
-      SELECT $2, group_id, 1, now() + $4::bigint * interval '1 millisecond', 1 FROM ready
-      ON CONFLICT (stage, group_id) DO UPDATE SET token = c.token + 1, lease_until = EXCLUDED.lease_until,
+      SELECT $1, group_id, nextval('pipeline_claim_token'), now() + $3::bigint * interval '1 millisecond', 1 FROM ready
+      ON CONFLICT (stage, group_id) DO UPDATE SET token = EXCLUDED.token, lease_until = EXCLUDED.lease_until,
         attempts = c.attempts + 1
         WHERE c.lease_until <= now()
-      RETURNING group_id, token, attempts""".formatted(CLAIM_SCAN);
+      RETURNING group_id, token, attempts""";
 
   // Appended to a stage's move: only while the claim is still this one.
   private static final String FENCED =
@@ -90,7 +92,7 @@ public final class Pipeline {
    * A group held by any stage is left alone: the notifier never sees a group half enriched.
    */
   public Future<List<Claim>> claim(Stage stage, int limit, Duration lease) {
-    return leases.preparedQuery(CLAIM).execute(Tuple.of(stage.from().sql(), stage.sql(), limit, lease.toMillis()))
+    return leases.preparedQuery(CLAIM.formatted(stage.from().sql(), CLAIM_SCAN)).execute(Tuple.of(stage.sql(), limit, lease.toMillis()))
         .map(rows -> {
           List<Claim> claims = new ArrayList<>();
           rows.forEach(r -> claims.add(new Claim(stage, r.getLong("group_id"), r.getLong("token"), r.getInteger("attempts"))));
@@ -98,10 +100,12 @@ public final class Pipeline {
         });
   }
 
-  /** The stage is done with the group for now: anyone may claim it again at once. */
+  /**
+   * The stage is done with the group for now: anyone may claim it again at once. The row goes
+   * (tokens are never reused, so nothing needs it), which keeps the claim's look-up small.
+   */
   public Future<Void> release(Claim claim) {
-    return leases.preparedQuery("""
-            UPDATE pipeline_claims SET lease_until = now(), attempts = 0 WHERE stage = $1 AND group_id = $2 AND token = $3""")
+    return leases.preparedQuery("DELETE FROM pipeline_claims WHERE stage = $1 AND group_id = $2 AND token = $3")
         .execute(Tuple.of(claim.stage().sql(), claim.groupId(), claim.token())).mapEmpty();
   }
 
