@@ -11,7 +11,7 @@
 #   RATE=20 DURATION=5s WARMUP=40 bash bench/pipeline.sh    (a quick smoke run)
 #
 # Env: RATE (groups per second, default 100), DURATION (measured load: seconds, "30s" or "2m";
-#      default 30s), WARMUP (groups sent first, not counted, default 200: the JIT needs warming),
+#      default 30s), WARMUP (groups sent first, not counted, default 1000: the JIT and the alert names' query embeddings need warming),
 #      MAINTAINERS (default 40: Iris posts to one Teams webhook at most
 #      IRIS_NOTIFY_TEAMS_RATE_PER_SECOND times a second, default 4, so 40 webhooks take 160
 #      cards a second), HOSTS (default 1000, host h<j> belongs to maintainer j mod MAINTAINERS),
@@ -35,7 +35,7 @@ IRIS_SHARED=${IRIS_SHARED:-../shared}
 RULES_DIR=$IRIS_SHARED/data/alert-rules
 RATE=${RATE:-100}
 DURATION=${DURATION:-30s}
-WARMUP=${WARMUP:-200}
+WARMUP=${WARMUP:-1000}
 MAINTAINERS=${MAINTAINERS:-40}
 HOSTS=${HOSTS:-1000}
 GRACE=${GRACE:-30}
