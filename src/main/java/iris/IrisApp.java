@@ -118,6 +118,9 @@ public final class IrisApp implements AutoCloseable {
       if (!config.auth().enabled()) {
         LOG.warn("API authentication is OFF (IRIS_AUTH=off): anyone who reaches this port can use the API. Local development only.");
       }
+      if (config.http().cors().anyOrigin()) {
+        LOG.warn("CORS allows any origin (IRIS_HTTP_CORS_ALLOWED_ORIGINS=*): any web page can call this API. Local development only.");
+      }
       LOG.info("Iris is ready on {}:{} with roles {}", config.http().host(), config.http().port(), config.roles());
       return app;
     } catch (Exception e) {

@@ -37,9 +37,23 @@ public record IrisConfig(
    * {@code requestTimeout}; at most {@code maxUploads} bulk uploads are received at once per node.
    */
   public record Http(String host, int port, int instances, Path tlsCert, Path tlsKey, Duration idleTimeout,
-                     Duration requestTimeout, int maxUploads) {
+                     Duration requestTimeout, int maxUploads, Cors cors) {
     public boolean tls() {
       return tlsCert != null;
+    }
+  }
+
+  /**
+   * Browser pages on these origins may call the API; none = no CORS headers at all. Origins are
+   * compared exactly ({@code scheme://host[:port]}); {@code *} only with authentication off.
+   */
+  public record Cors(List<String> allowedOrigins, Duration maxAge) {
+    public boolean enabled() {
+      return !allowedOrigins.isEmpty();
+    }
+
+    public boolean anyOrigin() {
+      return allowedOrigins.contains("*");
     }
   }
 
@@ -277,7 +291,21 @@ public record IrisConfig(
         cert.isEmpty() ? null : Path.of(cert), key.isEmpty() ? null : Path.of(key),
         Duration.ofSeconds(source.integer("http.idle_timeout_seconds", 1, 86_400)),
         Duration.ofSeconds(source.integer("http.request_timeout_seconds", 1, 3600)),
-        source.integer("http.max_uploads", 1, 1000));
+        source.integer("http.max_uploads", 1, 1000), cors(source));
+  }
+
+  private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?");
+
+  private static Cors cors(ConfigSource source) {
+    List<String> origins = Arrays.stream(source.string("http.cors.allowed_origins").split(",")).map(String::strip)
+        .filter(x -> !x.isEmpty()).toList();
+    for (String origin : origins) {
+      if (!origin.equals("*") && !ORIGIN.matcher(origin).matches()) {
+        throw new ConfigException("http.cors.allowed_origins (" + ConfigSource.envName("http.cors.allowed_origins")
+            + "): '" + origin + "' is not an origin; write scheme://host[:port], e.g. https://portal.example.com, with no path or wildcard");
+      }
+    }
+    return new Cors(origins, Duration.ofSeconds(source.integer("http.cors.max_age_seconds", 0, 86_400)));
   }
 
   private static Enroll enroll(ConfigSource source, Path dataDir) {
@@ -379,6 +407,10 @@ public record IrisConfig(
     String teamsProblem = teams.isEmpty() ? null : OutboundUrl.problem(teams, notifications.allowInsecureUrls());
     if (teamsProblem != null) {
       throw new ConfigException("notify.default_teams_webhook_url (IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL): " + teamsProblem);
+    }
+    if (http.cors().anyOrigin() && auth.enabled()) {
+      throw new ConfigException("http.cors.allowed_origins (IRIS_HTTP_CORS_ALLOWED_ORIGINS): '*' lets any web page call the API;"
+          + " list the origins that may, or use '*' only with IRIS_AUTH=off for local development");
     }
     if (cluster.enabled && webhook.generateToken) {
       throw new ConfigException("webhook.token (IRIS_WEBHOOK_TOKEN): required in a cluster, the same on every node"

@@ -132,5 +132,23 @@ class ConfigSourceTest {
         "IRIS_NOTIFY_ALLOW_INSECURE_URLS", "on"))).validated();
     assertEquals("http://127.0.0.1:9/hook", allowed.notifications().defaultTeamsWebhookUrl());
   }
-}
 
+  @Test
+  void corsOriginsAreExactAndAnyOriginOnlyWithAuthenticationOff() {
+    IrisConfig none = IrisConfig.from(ConfigSource.load(null, Map.of())).validated();
+    assertFalse(none.http().cors().enabled(), "no CORS unless origins are configured");
+    IrisConfig two = IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_HTTP_CORS_ALLOWED_ORIGINS", "https://portal.example.com, http://10.0.0.5:3000"))).validated();
+    assertEquals(java.util.List.of("https://portal.example.com", "http://10.0.0.5:3000"), two.http().cors().allowedOrigins());
+    for (String bad : new String[] {"portal.example.com", "https://portal.example.com/", "https://*.example.com", "ftp://x"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
+          Map.of("IRIS_HTTP_CORS_ALLOWED_ORIGINS", bad))));
+      assertTrue(e.getMessage().startsWith("http.cors.allowed_origins (IRIS_HTTP_CORS_ALLOWED_ORIGINS): '" + bad + "'"), e.getMessage());
+    }
+    ConfigException any = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_HTTP_CORS_ALLOWED_ORIGINS", "*"))).validated());
+    assertTrue(any.getMessage().contains("only with IRIS_AUTH=off"), any.getMessage());
+    assertTrue(IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_HTTP_CORS_ALLOWED_ORIGINS", "*", "IRIS_AUTH", "off")))
+        .validated().http().cors().anyOrigin());
+  }
+}

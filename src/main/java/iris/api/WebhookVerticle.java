@@ -15,6 +15,7 @@ import iris.IrisConfig;
 import iris.Role;
 import iris.http.ApiKeyAuth;
 import iris.http.ErrorHandler;
+import iris.http.CrossOrigin;
 import iris.http.RequestDeadline;
 import iris.http.UploadSlots;
 
@@ -44,6 +45,11 @@ public final class WebhookVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new RequestDeadline(vertx, config.http().requestTimeout().toMillis()));
     router.route().failureHandler(new ErrorHandler());
+    IrisConfig.Cors cors = config.http().cors();
+    if (cors.enabled()) {
+      // Before authentication: a browser's preflight carries no API key.
+      router.route().handler(new CrossOrigin(cors.allowedOrigins(), (int) cors.maxAge().toSeconds(), config.http().tls()));
+    }
 
     HealthRoutes.addRoutes(router, vertx, components, capabilities);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(components.registry()));
