@@ -21,7 +21,7 @@ public final class MaintenanceStore {
 
   /** A window as the logic needs it. */
   public record Window(long id, String title, String type, String category, Scope scope, Instant startsAt, Instant endsAt,
-                       ZoneId zone, String recurrence, List<Duration> reminders, boolean notify, String state,
+                       ZoneId zone, String recurrence, List<Duration> reminders, boolean announce, String state,
                        Instant plannedUntil) {
     Duration length() {
       return Duration.between(startsAt, endsAt);
@@ -84,7 +84,7 @@ public final class MaintenanceStore {
     Tuple t = Tuple.tuple().addString(d.title()).addString(d.description()).addString(d.type()).addString(d.category())
         .addValue(d.scope().toJson()).addOffsetDateTime(utc(d.startsAt())).addOffsetDateTime(utc(d.endsAt()))
         .addString(d.zone().getId()).addString(d.recurrence() == null ? null : d.recurrence().text())
-        .addArrayOfString(d.reminders().stream().map(Duration::toString).toArray(String[]::new)).addBoolean(d.notify())
+        .addArrayOfString(d.reminders().stream().map(Duration::toString).toArray(String[]::new)).addBoolean(d.announce())
         .addString(d.reason()).addString(state).addOffsetDateTime(utc(plannedUntil)).addString(actor)
         .addOffsetDateTime(utc(now));
     return c.preparedQuery(sql).execute(t).map(rows -> rows.iterator().next().getLong("id"));
@@ -213,6 +213,8 @@ public final class MaintenanceStore {
             JOIN incidents i ON i.id = m.incident_id
             WHERE m.released_at IS NULL AND o.state IN ('completed', 'cancelled')
               AND i.status = 'firing' AND i.pipeline_state = 'suppressed'
+              AND NOT EXISTS (SELECT 1 FROM maintenance_muted m2 JOIN maintenance_occurrences o2 ON o2.id = m2.occurrence_id
+                              WHERE m2.incident_id = m.incident_id AND o2.state IN ('planned', 'active'))
             ORDER BY m.occurrence_id, m.incident_id LIMIT $1""")
         .execute(Tuple.of(limit)).map(rows -> {
           List<Release> out = new ArrayList<>();
@@ -221,14 +223,18 @@ public final class MaintenanceStore {
         });
   }
 
-  /** Marks every muted row of ended occurrences released (those still firing were just sent on; the rest stay quiet). */
-  public Future<Void> released(SqlClient c, List<Long> occurrenceIds, Instant now) {
+  /**
+   * Marks the muted rows of ended occurrences released once their incidents were sent on (they are
+   * no longer suppressed), resolved, or muted by a window still running (that one sends them on).
+   */
+  public Future<Void> released(SqlClient c, Instant now) {
     return c.preparedQuery("""
-            UPDATE maintenance_muted m SET released_at = $2 FROM maintenance_occurrences o
-            WHERE o.id = m.occurrence_id AND m.released_at IS NULL AND o.state IN ('completed', 'cancelled')
-              AND ($1::bigint[] IS NULL OR m.occurrence_id = ANY($1))""")
-        .execute(Tuple.tuple().addArrayOfLong(occurrenceIds == null ? null : occurrenceIds.toArray(Long[]::new))
-            .addOffsetDateTime(utc(now))).mapEmpty();
+            UPDATE maintenance_muted m SET released_at = $1 FROM maintenance_occurrences o, incidents i
+            WHERE o.id = m.occurrence_id AND i.id = m.incident_id AND m.released_at IS NULL AND o.state IN ('completed', 'cancelled')
+              AND (NOT (i.status = 'firing' AND i.pipeline_state = 'suppressed') OR EXISTS (
+                SELECT 1 FROM maintenance_muted m2 JOIN maintenance_occurrences o2 ON o2.id = m2.occurrence_id
+                WHERE m2.incident_id = m.incident_id AND o2.state IN ('planned', 'active')))""")
+        .execute(Tuple.of(utc(now))).mapEmpty();
   }
 
   public Future<Void> occurrenceReleased(SqlClient c, long occurrenceId, Instant now) {

@@ -23,7 +23,7 @@ import java.util.Set;
  * exist is {@link Maintenance}'s to check against the registry.
  */
 public record WindowDraft(String title, String description, String type, String category, Scope scope, Instant startsAt,
-                          Instant endsAt, ZoneId zone, Recurrence recurrence, List<Duration> reminders, boolean notify,
+                          Instant endsAt, ZoneId zone, Recurrence recurrence, List<Duration> reminders, boolean announce,
                           String reason) {
 
   static final Set<String> FIELDS = Set.of("title", "description", "type", "category", "scope", "starts_at", "ends_at",

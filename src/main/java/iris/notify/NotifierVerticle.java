@@ -8,6 +8,7 @@ import iris.EventAddress;
 import iris.IrisConfig;
 import iris.incident.Stage;
 import iris.incident.StageLoop;
+import iris.maintenance.MaintenanceParts;
 import iris.registry.HostStore;
 import iris.registry.OwnershipStore;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class NotifierVerticle extends VerticleBase {
     deliver = new Deliver(vertx, outbox, components.pipeline(), owners, components.sharedState(), channels, config,
         components.clock(), MAX_SENDS_IN_FLIGHT, components.registry());
     NotifyFlow flow = new NotifyFlow(new NotifyStore(components.pool()), owners, outbox, components.pipeline(),
-        List.of(new TagMuter()), config, channels.keySet(), components.clock(), ids -> ids.forEach(deliver::attempt),
+        List.of(new TagMuter(), MaintenanceParts.muter(vertx, components)), config, channels.keySet(), components.clock(), ids -> ids.forEach(deliver::attempt),
         components.intakeLoad()::busy);
     IrisConfig.Pipeline p = components.config().pipeline();
     loop = new StageLoop(vertx, components.pipeline(), Stage.NOTIFY, p.batchGroups(), components.intakeLoad()::busy,
