@@ -41,7 +41,8 @@ CREATE TABLE maintenance_occurrences (
   -- The incidents it muted that still fire were sent through routing again (its end is settled).
   released_at    timestamptz,
   UNIQUE (window_id, starts_at),
-  CHECK (ends_at > starts_at)
+  -- An occurrence ended or cancelled the moment it started is empty, not negative.
+  CHECK (ends_at >= starts_at)
 );
 CREATE INDEX maintenance_occurrences_live ON maintenance_occurrences (starts_at) WHERE state IN ('planned', 'active');
 CREATE INDEX maintenance_occurrences_unreleased ON maintenance_occurrences (ended_at)

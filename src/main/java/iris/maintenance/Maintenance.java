@@ -82,17 +82,17 @@ public final class Maintenance {
     Instant now = now();
     WindowDraft draft = WindowDraft.parse(body, now, config.maintenance().maxDuration());
     return checkScope(draft.scope()).compose(v -> {
-      List<Instant> starts = firstStarts(draft, now);
+      List<Recurrence.Slot> starts = firstSlots(draft, now);
       if (starts.isEmpty()) {
         throw HttpProblem.badRequest("recurrence", "every occurrence of the rule has ended already");
       }
-      List<Instant> due = starts.stream().filter(s -> !s.isAfter(now)).toList();
-      List<Instant> later = starts.stream().filter(s -> s.isAfter(now)).toList();
+      List<Recurrence.Slot> due = starts.stream().filter(s -> !s.start().isAfter(now)).toList();
+      List<Recurrence.Slot> later = starts.stream().filter(s -> s.start().isAfter(now)).toList();
       String state = due.isEmpty() ? "planned" : "active";
       Instant plannedUntil = draft.recurrence() == null ? null : now.plus(HORIZON);
       return store.pool().withTransaction(c -> store.insert(c, draft, state, plannedUntil, actor, now).compose(id ->
-          store.addOccurrences(c, id, due, draft.length(), "active", now)
-              .compose(x -> store.addOccurrences(c, id, later, draft.length(), "planned", now))
+          store.addOccurrences(c, id, due, "active", now)
+              .compose(x -> store.addOccurrences(c, id, later, "planned", now))
               .compose(x -> store.event(c, id, null, "created", null, "planned", actor, draft.reason(),
                   new JsonObject().put("occurrences", starts.size()), now))
               .compose(x -> due.isEmpty() ? Future.succeededFuture()
@@ -106,11 +106,12 @@ public final class Maintenance {
   }
 
   /** The occurrences to make now: the window itself, or its rule's occurrences that end after now, within the horizon. */
-  static List<Instant> firstStarts(WindowDraft d, Instant now) {
+  static List<Recurrence.Slot> firstSlots(WindowDraft d, Instant now) {
     if (d.recurrence() == null) {
-      return List.of(d.startsAt());
+      return List.of(new Recurrence.Slot(d.startsAt(), d.endsAt()));
     }
-    return d.recurrence().starts(d.localStart(), now.minus(d.length()).plusMillis(1), now.plus(HORIZON), MAX_OCCURRENCES);
+    return d.recurrence().slots(d.localStart(), LocalDateTime.ofInstant(d.endsAt(), d.zone()), now, now.plus(HORIZON),
+        MAX_OCCURRENCES);
   }
 
   /** Unknown hosts, services and never-seen labels, all named in one 400. */
@@ -191,10 +192,9 @@ public final class Maintenance {
             muted.add(f.copy().put("labels", (Object) null));
           }
         }
-        List<Instant> starts = firstStarts(draft, now);
         JsonArray occ = new JsonArray();
-        starts.stream().limit(10).forEach(s -> occ.add(new JsonObject().put("starts_at", s.toString())
-            .put("ends_at", s.plus(draft.length()).toString())));
+        firstSlots(draft, now).stream().limit(10).forEach(s -> occ.add(new JsonObject().put("starts_at", s.start().toString())
+            .put("ends_at", s.end().toString())));
         return new JsonObject().put("hosts", covered.getJsonArray("hosts")).put("services", covered.getJsonArray("services"))
             .put("would_mute_now", muted).put("occurrences", occ);
       });
@@ -412,14 +412,16 @@ public final class Maintenance {
 
   /** Makes the next occurrences of recurring windows whose planned horizon is running out. */
   Future<Void> planAhead(Instant now) {
-    return store.occurrencesWhere("w.recurrence IS NOT NULL AND w.state IN ('planned', 'active') AND w.planned_until < $1 + interval '30 days'"
+    return store.occurrencesWhere("w.recurrence IS NOT NULL AND w.state IN ('planned', 'active') AND w.planned_until < $1::timestamptz + interval '30 days'"
             + " AND o.id = (SELECT max(x.id) FROM maintenance_occurrences x WHERE x.window_id = w.id)", now)
         .compose(windows -> each(windows, l -> {
           Window w = l.window();
           Recurrence rule = Recurrence.parse(w.recurrence(), w.zone());
           Instant until = now.plus(HORIZON);
-          List<Instant> starts = rule.starts(LocalDateTime.ofInstant(w.startsAt(), w.zone()), w.plannedUntil(), until, MAX_OCCURRENCES);
-          return store.pool().withTransaction(c -> store.addOccurrences(c, w.id(), starts, w.length(), "planned", now)
+          List<Recurrence.Slot> slots = rule.slots(LocalDateTime.ofInstant(w.startsAt(), w.zone()),
+              LocalDateTime.ofInstant(w.endsAt(), w.zone()), w.plannedUntil(), until, MAX_OCCURRENCES).stream()
+              .filter(x -> x.start().isAfter(w.plannedUntil()) || x.start().equals(w.plannedUntil())).toList();
+          return store.pool().withTransaction(c -> store.addOccurrences(c, w.id(), slots, "planned", now)
               .compose(ids -> store.plannedUntil(c, w.id(), until)).compose(v -> store.refreshState(c, w.id(), now))).mapEmpty();
         }));
   }
@@ -472,7 +474,7 @@ public final class Maintenance {
    */
   public Future<Void> reminders() {
     Instant now = now();
-    return store.occurrencesWhere("o.state = 'planned' AND w.notify AND o.starts_at > $1 AND o.starts_at <= $1 + interval '31 days'", now)
+    return store.occurrencesWhere("o.state = 'planned' AND w.notify AND o.starts_at > $1 AND o.starts_at <= $1::timestamptz + interval '31 days'", now)
         .compose(planned -> each(planned, l -> {
           Duration due = null;
           for (Duration d : l.window().reminders()) {

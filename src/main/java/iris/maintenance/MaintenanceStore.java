@@ -90,13 +90,12 @@ public final class MaintenanceStore {
     return c.preparedQuery(sql).execute(t).map(rows -> rows.iterator().next().getLong("id"));
   }
 
-  /** Adds occurrences starting at {@code starts}, each {@code length} long; those already there are skipped. */
-  public Future<List<Long>> addOccurrences(SqlClient c, long windowId, List<Instant> starts, Duration length, String state,
-      Instant now) {
-    if (starts.isEmpty()) {
+  /** Adds occurrences at {@code slots}; those already there are skipped. */
+  public Future<List<Long>> addOccurrences(SqlClient c, long windowId, List<Recurrence.Slot> slots, String state, Instant now) {
+    if (slots.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    List<Tuple> batch = starts.stream().map(s -> Tuple.of(windowId, utc(s), utc(s.plus(length)), state,
+    List<Tuple> batch = slots.stream().map(s -> Tuple.of(windowId, utc(s.start()), utc(s.end()), state,
         "active".equals(state) ? utc(now) : null)).toList();
     return c.preparedQuery("""
             INSERT INTO maintenance_occurrences (window_id, starts_at, ends_at, planned_ends_at, state, started_at)
@@ -135,7 +134,7 @@ public final class MaintenanceStore {
     String sql = """
         UPDATE maintenance_occurrences o SET state = $3, starts_at = COALESCE($4, o.starts_at), ends_at = COALESCE($5, o.ends_at),
           started_at = COALESCE($6, o.started_at), ended_at = COALESCE($7, o.ended_at)
-        WHERE o.id = $1 AND o.state = ANY($2) RETURNING """ + OCCURRENCE_COLUMNS;
+        WHERE o.id = $1 AND o.state = ANY($2)""" + " RETURNING " + OCCURRENCE_COLUMNS;
     return c.preparedQuery(sql).execute(Tuple.tuple().addLong(occurrenceId).addArrayOfString(from.toArray(String[]::new))
             .addString(to).addOffsetDateTime(utc(startsAt)).addOffsetDateTime(utc(endsAt)).addOffsetDateTime(utc(startedAt))
             .addOffsetDateTime(utc(endedAt)))
@@ -165,8 +164,8 @@ public final class MaintenanceStore {
 
   /** Occurrences that mute at {@code now}: active ones, and planned ones whose start has come (the job is about to start them). */
   public Future<List<Live>> live(Instant now) {
-    String sql = "SELECT " + WINDOW_COLUMNS + ", " + OCCURRENCE_COLUMNS + """
-         FROM maintenance_occurrences o JOIN maintenance_windows w ON w.id = o.window_id
+    String sql = "SELECT " + WINDOW_COLUMNS + ", " + OCCURRENCE_COLUMNS + " " + """
+        FROM maintenance_occurrences o JOIN maintenance_windows w ON w.id = o.window_id
         WHERE (o.state = 'active' OR (o.state = 'planned' AND o.starts_at <= $1 AND o.ends_at > $1)) AND w.state <> 'cancelled'""";
     return pool.preparedQuery(sql).execute(Tuple.of(utc(now))).map(rows -> {
       List<Live> out = new ArrayList<>();
@@ -249,7 +248,7 @@ public final class MaintenanceStore {
                    i.pipeline_state, i.starts_at, i.ends_at
             FROM maintenance_muted m JOIN incidents i ON i.id = m.incident_id
             JOIN maintenance_occurrences o ON o.id = m.occurrence_id
-            WHERE """ + where + " ORDER BY i.id LIMIT 1000")
+            """ + " WHERE " + where + " ORDER BY i.id LIMIT 1000")
         .execute(Tuple.of(id)).map(rows -> {
           List<JsonObject> out = new ArrayList<>();
           rows.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("occurrence_id", r.getLong("occurrence_id"))
@@ -275,7 +274,7 @@ public final class MaintenanceStore {
         .execute(Tuple.of(occurrenceId, kind)).map(rows -> rows.size() == 1);
   }
 
-  /** Who hears of a window: the maintainers of its hosts and of its services. */
+  /** Who hears of a window: the maintainers of its hosts, of their services, and of its services. */
   public record Person(String name, String email, boolean teams, List<String> channels) {}
 
   public Future<List<Person>> maintainersOf(Scope scope) {
@@ -286,9 +285,11 @@ public final class MaintenanceStore {
                            WHERE lower(h.hostname) = ANY($1))
                OR m.id IN (SELECT sm.maintainer_id FROM service_maintainers sm JOIN services s ON s.id = sm.service_id
                            WHERE s.name = ANY($2))
+               OR m.id IN (SELECT sm.maintainer_id FROM service_maintainers sm JOIN host_services hs ON hs.service_id = sm.service_id
+                           JOIN hosts h ON h.id = hs.host_id WHERE lower(h.hostname) = ANY($1))
             ORDER BY m.name""")
-        .execute(Tuple.of(scope.hosts().stream().map(String::toLowerCase).toArray(String[]::new),
-            scope.services().toArray(String[]::new)))
+        .execute(Tuple.tuple().addArrayOfString(scope.hosts().stream().map(String::toLowerCase).toArray(String[]::new))
+            .addArrayOfString(scope.services().toArray(String[]::new)))
         .map(rows -> {
           List<Person> out = new ArrayList<>();
           rows.forEach(r -> out.add(new Person(r.getString("name"), r.getString("email"), r.getBoolean("teams"),
@@ -371,8 +372,8 @@ public final class MaintenanceStore {
                WHERE s.name = ANY($2)
                   OR s.id IN (SELECT hs.service_id FROM host_services hs JOIN hosts h ON h.id = hs.host_id WHERE lower(h.hostname) = ANY($1)))
                 AS services""")
-        .execute(Tuple.of(scope.hosts().stream().map(String::toLowerCase).toArray(String[]::new),
-            scope.services().toArray(String[]::new)))
+        .execute(Tuple.tuple().addArrayOfString(scope.hosts().stream().map(String::toLowerCase).toArray(String[]::new))
+            .addArrayOfString(scope.services().toArray(String[]::new)))
         .map(rows -> {
           Row r = rows.iterator().next();
           return new JsonObject().put("hosts", toArray(r.getValue("hosts"))).put("services", toArray(r.getValue("services")));

@@ -61,6 +61,34 @@ public final class Recurrence {
     return rule.isInfinite();
   }
 
+  /** One occurrence's time. */
+  public record Slot(Instant start, Instant end) {}
+
+  /**
+   * The occurrences of a window first running {@code first} to {@code firstEnd} (local times in the
+   * zone) that end after {@code from} and start before {@code until}, at most {@code max}. Each runs
+   * the same local wall-clock time as the first (02:00–04:00 stays 02:00–04:00; on the night the
+   * clocks go forward it is 03:00–04:00).
+   */
+  public List<Slot> slots(LocalDateTime first, LocalDateTime firstEnd, Instant from, Instant until, int max) {
+    Duration local = Duration.between(first, firstEnd);
+    List<Slot> out = new ArrayList<>();
+    RecurrenceRuleIterator it = rule.iterator(floating(first));
+    int scanned = 0;
+    while (it.hasNext() && out.size() < max && scanned++ < 100_000) {
+      LocalDateTime start = local(it.nextDateTime());
+      Instant s = ZonedDateTime.of(start, zone).toInstant();
+      if (!s.isBefore(until)) {
+        break;
+      }
+      Instant e = ZonedDateTime.of(start.plus(local), zone).toInstant();
+      if (e.isAfter(from) && e.isAfter(s)) {
+        out.add(new Slot(s, e));
+      }
+    }
+    return out;
+  }
+
   /**
    * The starts of the occurrences of a window first starting at {@code first} (local time in the
    * zone) that begin in [{@code from}, {@code until}), at most {@code max}, in order.

@@ -34,6 +34,20 @@ class RecurrenceTest {
   }
 
   @Test
+  void eachOccurrenceKeepsItsLocalEndSoTheNightTheClocksGoForwardIsAnHourShorter() {
+    Recurrence weekly = Recurrence.parse("FREQ=WEEKLY;BYDAY=SU", BERLIN);
+    List<Recurrence.Slot> slots = weekly.slots(LocalDateTime.parse("2026-03-22T02:00"), LocalDateTime.parse("2026-03-22T04:00"),
+        Instant.parse("2026-03-01T00:00:00Z"), Instant.MAX, 3);
+    assertEquals(new Recurrence.Slot(Instant.parse("2026-03-22T01:00:00Z"), Instant.parse("2026-03-22T03:00:00Z")), slots.get(0));
+    // 03:00–04:00 CEST: 02:00 does not exist that night
+    assertEquals(new Recurrence.Slot(Instant.parse("2026-03-29T01:00:00Z"), Instant.parse("2026-03-29T02:00:00Z")), slots.get(1));
+    assertEquals(new Recurrence.Slot(Instant.parse("2026-04-05T00:00:00Z"), Instant.parse("2026-04-05T02:00:00Z")), slots.get(2));
+    // an occurrence still running at "from" is included, one that ended is not
+    assertEquals(Instant.parse("2026-03-29T01:00:00Z"), weekly.slots(LocalDateTime.parse("2026-03-22T02:00"),
+        LocalDateTime.parse("2026-03-22T04:00"), Instant.parse("2026-03-22T03:00:00Z"), Instant.MAX, 1).get(0).start());
+  }
+
+  @Test
   void accraHasNoDaylightSavingSoTwoOClockIsAlwaysTwoUtc() {
     Recurrence weekly = Recurrence.parse("RRULE:FREQ=WEEKLY;BYDAY=SU", ACCRA);
     List<Instant> starts = weekly.starts(LocalDateTime.parse("2026-12-06T02:00"), Instant.MIN, Instant.MAX, 2);
