@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import iris.EventAddress;
 import iris.IrisConfig;
-import iris.api.HttpProblem;
+import iris.http.HttpProblem;
 import iris.incident.Pipeline;
 import iris.incident.Stage;
 import iris.incident.StageLoop;
@@ -503,7 +503,7 @@ public final class Maintenance {
 
   /** Tells every node's muter that windows changed. */
   private void changed(long windowId) {
-    eventBus.publish(EventAddress.MAINTENANCE_CHANGED.address(), new JsonObject().put("window_id", windowId));
+    EventAddress.MAINTENANCE_CHANGED.publish(eventBus, new MaintenanceChanged(windowId));
   }
 
   /** Runs {@code step} for each item in turn; one failing item does not stop the others, the pass fails after. */

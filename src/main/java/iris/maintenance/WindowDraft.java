@@ -2,7 +2,7 @@ package iris.maintenance;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import iris.api.HttpProblem;
+import iris.http.HttpProblem;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;

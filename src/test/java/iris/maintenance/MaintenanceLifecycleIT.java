@@ -14,7 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import iris.ConfigSource;
 import iris.IrisConfig;
-import iris.api.HttpProblem;
+import iris.http.HttpProblem;
 import iris.incident.Pipeline;
 import iris.notify.NotifyStore.Pending;
 import iris.notify.Outbox;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import iris.api.HttpProblem;
+import iris.http.HttpProblem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
