@@ -21,6 +21,7 @@ import iris.db.LocalSharedState;
 import iris.db.Migrations;
 import iris.db.RedisSharedState;
 import iris.db.SharedState;
+import iris.deploy.DeployCapability;
 import iris.enrich.EnrichCapability;
 import iris.enroll.EnrollCapability;
 import iris.incident.IncidentCapability;
@@ -87,7 +88,8 @@ public final class IrisApp implements AutoCloseable {
         new RegistryCapability(components),
         new PrometheusCapability(components),
         new ScheduleCapability(components, jobs),
-        maintenance));
+        maintenance,
+        new DeployCapability(components, maintenance)));
     capabilities.forEach(capability -> capability.jobs().forEach(jobs::add));
   }
 

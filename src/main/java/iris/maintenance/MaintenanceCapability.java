@@ -26,13 +26,15 @@ public final class MaintenanceCapability implements Capability {
 
   private final Components components;
   private final Maintenance maintenance;
+  private final MaintenanceNotices notices;
 
   public MaintenanceCapability(Vertx vertx, Components components) {
     this.components = components;
     MaintenanceStore store = new MaintenanceStore(components.pool());
     Outbox outbox = new Outbox(components.pool(), components.leasePool());
+    this.notices = new MaintenanceNotices(store, outbox, components.config());
     this.maintenance = new Maintenance(store, new HostStore(components.pool()), new OwnershipStore(components.pool()),
-        components.pipeline(), new MaintenanceNotices(store, outbox, components.config()), components.config(),
+        components.pipeline(), notices, components.config(),
         components.clock(), vertx.eventBus());
   }
 
@@ -43,6 +45,11 @@ public final class MaintenanceCapability implements Capability {
 
   public Maintenance maintenance() {
     return maintenance;
+  }
+
+  /** How other capabilities (deployments) tell the maintainers of a scope, through the outbox. */
+  public MaintenanceNotices notices() {
+    return notices;
   }
 
   @Override

@@ -112,11 +112,17 @@ public final class MaintenanceNotices {
     return t == null ? "now" : ZonedDateTime.ofInstant(t, w.zone()).format(WHEN);
   }
 
-  /** One row per maintainer and channel they take (and can be reached on), else the default channel. */
   private Future<Void> write(Live l, String kind, Notice notice) {
-    String topic = "maintenance:" + l.occurrence().id();
+    return tell(l.window().scope(), "maintenance:" + l.occurrence().id(), kind, notice);
+  }
+
+  /**
+   * Writes {@code notice} once per maintainer of the scope's hosts and services and channel they
+   * take (and can be reached on), else to the default channel; a repeat adds nothing.
+   */
+  public Future<Void> tell(Scope scope, String topic, String kind, Notice notice) {
     boolean email = !"off".equals(config.email().transport());
-    return store.maintainersOf(l.window().scope()).compose(people -> {
+    return store.maintainersOf(scope).compose(people -> {
       List<Outbox.NewMessage> messages = new ArrayList<>();
       for (Person p : people) {
         for (String channel : p.channels()) {
