@@ -66,6 +66,21 @@ public final class DeploymentStore {
         .map(rows -> rows.size() == 0 ? null : json(rows.iterator().next()));
   }
 
+  /** Deployments of {@code host} or of {@code services} that started at or after {@code since}, newest first. */
+  public Future<List<JsonObject>> recent(String host, List<String> services, Instant since, int limit) {
+    return pool.preparedQuery("""
+            SELECT * FROM deployments WHERE started_at >= $3 AND status <> 'failed'
+              AND (service = ANY($2) OR ($1::text IS NOT NULL AND hosts @> ARRAY[$1::text]))
+            ORDER BY started_at DESC, id DESC LIMIT $4""")
+        .execute(Tuple.tuple().addString(host).addArrayOfString(services.toArray(String[]::new)).addOffsetDateTime(utc(since))
+            .addInteger(limit))
+        .map(rows -> {
+          List<JsonObject> out = new ArrayList<>();
+          rows.forEach(r -> out.add(json(r)));
+          return out;
+        });
+  }
+
   /** The audit trail, newest first. */
   public Future<List<JsonObject>> list(String service, String environment, Instant since, int limit) {
     return pool.preparedQuery("""

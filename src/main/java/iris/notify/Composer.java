@@ -45,6 +45,10 @@ final class Composer {
     if (again != null) {
       summary = again.substring(0, 1).toUpperCase() + again.substring(1) + ". " + summary;
     }
+    JsonArray deployed = enrichment.getJsonObject("context", new JsonObject()).getJsonArray("deployments", new JsonArray());
+    if (!resolved && !deployed.isEmpty()) {
+      summary = summary + " Recent deployment: " + deployed.getJsonObject(0).getString("text") + ".";
+    }
     List<String> steps = enrichment.getJsonArray("remediation", new JsonArray()).stream().map(String::valueOf).toList();
     List<AlertLine> lines = sorted.stream().map(p -> new AlertLine(p.alertname(), p.instance(), p.severity(),
         p.startsAt() == null ? null : p.startsAt().toInstant())).toList();

@@ -41,6 +41,8 @@ class DeploymentIT {
     created("/api/v1/services", new JsonObject().put("name", "worker").put("maintainers", new JsonArray().add("bob")));
     created("/api/v1/hosts", new JsonObject().put("hostname", "api1").put("services", new JsonArray().add("api")));
     created("/api/v1/hosts", new JsonObject().put("hostname", "wrk1").put("services", new JsonArray().add("worker")));
+    created("/api/v1/services", new JsonObject().put("name", "search").put("maintainers", new JsonArray().add("bob")));
+    created("/api/v1/hosts", new JsonObject().put("hostname", "srch1").put("services", new JsonArray().add("search")));
   }
 
   @AfterAll
@@ -135,5 +137,23 @@ class DeploymentIT {
     Knowledge.await("the failure notice", 30_000, () -> !cards("api 3.2.0 failed to deploy in prod").isEmpty());
     assertEquals(List.of(), cards("api 3.2.0 failed to deploy in prod").get(0).shapeProblems());
     assertNull(created("/api/v1/deployments", deployment("api", "3.2.1")).getLong("window_id"));
+  }
+
+  @Test
+  void anIncidentShortlyAfterADeploymentCarriesItInItsEnrichmentAndItsMessage() throws Exception {
+    created("/api/v1/deployments", new JsonObject().put("service", "search").put("environment", "prod").put("version", "1.0.0")
+        .put("status", "succeeded").put("started_at", Instant.now().minusSeconds(86_400).toString()));
+    long id = created("/api/v1/deployments", new JsonObject().put("service", "search").put("environment", "prod")
+        .put("version", "1.1.0").put("hosts", new JsonArray().add("srch1")).put("deployed_by", "ci")).getLong("id");
+    JsonObject alert = Payloads.firing("fp-after-deploy", "HttpLatencyHigh", "srch1:8080", Instant.now().minusSeconds(10));
+    assertEquals(200, iris.webhook(Payloads.webhook("{}:{alertname=\"HttpLatencyHigh\"}/after", alert).encode()).status());
+    Knowledge.await("the alert's card", 30_000, () -> !cards("srch1:8080").isEmpty());
+    String card = cards("srch1:8080").get(0).raw();
+    assertTrue(card.contains("Recent deployment: search 1.1.0 deployed 0 min ago by ci, minor upgrade from 1.0.0"), card);
+    Object enrichment = Sql.rows(db, "SELECT e.result::text AS r FROM incidents i JOIN enrichments e ON e.id = i.enrichment_id "
+        + "WHERE i.fingerprint = 'fp-after-deploy'").get(0).get("r");
+    JsonObject deployed = new JsonObject((String) enrichment).getJsonObject("context").getJsonArray("deployments").getJsonObject(0);
+    assertEquals(id, deployed.getLong("id"));
+    assertTrue(deployed.getString("text").startsWith("search 1.1.0 deployed"), deployed.encode());
   }
 }
