@@ -21,6 +21,7 @@ import iris.db.LocalSharedState;
 import iris.db.Migrations;
 import iris.db.RedisSharedState;
 import iris.db.SharedState;
+import iris.deploy.DeployCapability;
 import iris.enrich.EnrichCapability;
 import iris.enroll.EnrollCapability;
 import iris.incident.IncidentCapability;
@@ -31,6 +32,7 @@ import iris.ingest.IntakeLoad;
 import iris.knowledge.KnowledgeCapability;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import iris.maintenance.MaintenanceCapability;
 import iris.notify.NotifyCapability;
 import iris.prometheus.PrometheusCapability;
 import iris.registry.RegistryCapability;
@@ -74,17 +76,20 @@ public final class IrisApp implements AutoCloseable {
   private void addCapabilities() {
     Jobs jobs = new Jobs();
     apiKeys = new ApiKeysCapability(vertx, components);
+    MaintenanceCapability maintenance = new MaintenanceCapability(vertx, components);
     capabilities.addAll(List.of(
         apiKeys,
         new IngestCapability(components),
         new IncidentCapability(components),
         new EnrichCapability(components),
         new KnowledgeCapability(components),
-        new NotifyCapability(components),
+        new NotifyCapability(components, List.of(maintenance::muter)),
         new EnrollCapability(components),
         new RegistryCapability(components),
         new PrometheusCapability(components),
-        new ScheduleCapability(components, jobs)));
+        new ScheduleCapability(components, jobs),
+        maintenance,
+        new DeployCapability(components, maintenance)));
     capabilities.forEach(capability -> capability.jobs().forEach(jobs::add));
   }
 

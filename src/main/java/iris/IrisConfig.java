@@ -29,7 +29,8 @@ public record IrisConfig(
     Enroll enroll,
     List<PrometheusInstance> prometheus,
     Duration prometheusVerifyTimeout,
-    Schedule schedule) {
+    Schedule schedule,
+    Maintenance maintenance) {
 
   /**
    * The HTTP listener. {@code tlsCert}/{@code tlsKey} (PEM files) both set means HTTPS; an idle
@@ -115,6 +116,13 @@ public record IrisConfig(
 
   /** Cron expressions of scheduled jobs are read in {@code timezone}; runs are kept {@code keepRunsDays}. */
   public record Schedule(java.time.ZoneId timezone, int keepRunsDays) {}
+
+  /**
+   * Maintenance windows and deployments: the longest window without a stated reason, how long
+   * before its end a window still muting firing alerts reminds its maintainers, and how long after
+   * a deployment an incident on its service or hosts carries it.
+   */
+  public record Maintenance(Duration maxDuration, Duration endingReminder, Duration deploymentLookback) {}
 
   /**
    * The stages' claims: how long one holds, how often a stage looks for work no wake-up
@@ -263,7 +271,22 @@ public record IrisConfig(
         PrometheusInstance.parseList(source.string("prometheus.instances"), "prometheus.instances (IRIS_PROMETHEUS_INSTANCES)",
             dataDir.resolve("prometheus-targets")),
         Duration.ofSeconds(source.integer("prometheus.verify_timeout_seconds", 0, 3600)),
-        new Schedule(zone(source, "schedule.timezone"), source.integer("schedule.keep_runs_days", 1, 3650)));
+        new Schedule(zone(source, "schedule.timezone"), source.integer("schedule.keep_runs_days", 1, 3650)),
+        new Maintenance(duration(source, "maintenance.max_duration"), duration(source, "maintenance.ending_reminder"),
+            duration(source, "maintenance.deployment_lookback")));
+  }
+
+  private static Duration duration(ConfigSource source, String key) {
+    String raw = source.string(key).strip();
+    try {
+      Duration d = Duration.parse(raw);
+      if (d.isNegative() || d.isZero()) {
+        throw new java.time.format.DateTimeParseException("not positive", raw, 0);
+      }
+      return d;
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new ConfigException(key + " (" + ConfigSource.envName(key) + "): must be a positive ISO-8601 duration such as PT30M or P7D, got '" + raw + "'");
+    }
   }
 
   private static java.time.ZoneId zone(ConfigSource source, String key) {
@@ -389,12 +412,12 @@ public record IrisConfig(
     Webhook w = new Webhook(token, false, webhook.maxBodyBytes, webhook.batchWindow, webhook.batchMaxAlerts,
         webhook.maxInFlight, webhook.retryAfterSeconds, webhook.maxQueuedRequests, webhook.maxQueuedAlerts);
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, w, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance);
   }
 
   public IrisConfig withRoles(Set<Role> newRoles) {
     return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance);
   }
 
   /** Settings that only go wrong together; checked once the command line is applied. */
@@ -422,7 +445,7 @@ public record IrisConfig(
   public IrisConfig withClusterEnabled() {
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline,
         new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort),
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance);
   }
 
   @Override
@@ -430,7 +453,7 @@ public record IrisConfig(
     return "IrisConfig[dataDir=" + dataDir + ", roles=" + roles + ", " + http + ", " + auth + ", " + db
         + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster
         + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + ", " + notifications + ", " + email
-        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + ", " + schedule + "]";
+        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + ", " + schedule + ", " + maintenance + "]";
   }
 
   /** A URL with any password replaced, for logs. */

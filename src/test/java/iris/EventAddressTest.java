@@ -10,6 +10,7 @@ import iris.enroll.EnrollmentQueued;
 import iris.incident.IncidentAnnotated;
 import iris.incident.PipelineWake;
 import iris.knowledge.KnowledgeChanged;
+import iris.maintenance.MaintenanceChanged;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -28,7 +29,8 @@ class EventAddressTest {
       EventAddress.ENROLL_JOB, EnrollmentQueued.jobs(List.of(1L, 2L)),
       EventAddress.ENROLL_FINISHED, new EnrollmentFinished(3, "enroll", "failed", null, null, "10.0.0.5", "connect: refused",
           List.of("db-team")),
-      EventAddress.LIVE_ENROLLMENT, new EnrollmentProgress(3, 9L, "10.0.0.5", "connect", "running", 10, null));
+      EventAddress.LIVE_ENROLLMENT, new EnrollmentProgress(3, 9L, "10.0.0.5", "connect", "running", 10, null),
+      EventAddress.MAINTENANCE_CHANGED, new MaintenanceChanged(12));
 
   @Test
   void everyAddressIsNamedOnceAndOwnedByACapabilityThatHoldsItsBody() {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import iris.IrisConfig;
+import iris.deploy.RecentDeployments;
 import iris.knowledge.KnowledgeBase;
 import iris.knowledge.KnowledgeCollection;
 import iris.knowledge.SearchResult;
@@ -32,12 +33,20 @@ public final class Enricher {
   private final IrisConfig.Enrich limits;
   private final OwnershipStore owners;
   private final IrisConfig.Notify routing;
+  private final RecentDeployments deployments;
   /** The LLM is the slow part: {@code enrich.concurrency} narratives at once, the rest wait their turn. */
   private final Slots llmSlots;
 
   /** @param llm null when no LLM is configured */
   public Enricher(KnowledgeBase knowledge, EnrichmentStore store, Narrator llm, Narrator template, IrisConfig.Enrich limits,
       OwnershipStore owners, IrisConfig.Notify routing) {
+    this(knowledge, store, llm, template, limits, owners, routing, null);
+  }
+
+  /** @param deployments the deployments an alert may follow; null for none */
+  public Enricher(KnowledgeBase knowledge, EnrichmentStore store, Narrator llm, Narrator template, IrisConfig.Enrich limits,
+      OwnershipStore owners, IrisConfig.Notify routing, RecentDeployments deployments) {
+    this.deployments = deployments;
     this.knowledge = knowledge;
     this.store = store;
     this.llm = llm;
@@ -59,7 +68,8 @@ public final class Enricher {
               .put("past_incidents", refs(context.pastIncidents()))
               .put("infrastructure", refs(context.infrastructure()))
               .put("recent_on_instance", new JsonArray(new ArrayList<>(context.recentOnInstance())))
-              .put("owner", context.owner()))
+              .put("owner", context.owner())
+              .put("deployments", new JsonArray(new ArrayList<>(context.deployments()))))
           .put("took_ms", (System.nanoTime() - started) / 1_000_000);
       if (degraded != null) {
         result.put("degraded", degraded);
@@ -81,9 +91,23 @@ public final class Enricher {
           ? Future.succeededFuture(null)
           : knowledge.content(KnowledgeCollection.RUNBOOKS, found.get(0).documentId()));
       Future<JsonObject> owner = owner(alert);
-      return Future.all(List.of(runbooks, incidents, infrastructure, recent, bestRunbook, owner)).map(all -> new Retrieved(
-          runbooks.result(), incidents.result(), infrastructure.result(), bestRunbook.result(), recent.result(), owner.result()));
+      Future<List<JsonObject>> deployed = owner.compose(o -> deploymentsNear(alert, o));
+      return Future.all(List.of(runbooks, incidents, infrastructure, recent, bestRunbook, owner, deployed)).map(all -> new Retrieved(
+          runbooks.result(), incidents.result(), infrastructure.result(), bestRunbook.result(), recent.result(), owner.result(),
+          deployed.result()));
     });
+  }
+
+  /** Deployments of the alert's host or services shortly before it; none when the lookup fails. */
+  private Future<List<JsonObject>> deploymentsNear(AlertContext alert, JsonObject owner) {
+    if (deployments == null) {
+      return Future.succeededFuture(List.of());
+    }
+    List<String> services = new ArrayList<>();
+    owner.getJsonArray("services", new JsonArray()).forEach(s -> services.add(String.valueOf(s)));
+    routing.serviceLabels().stream().map(l -> alert.labels().getString(l)).filter(v -> v != null && !v.isBlank())
+        .filter(v -> !services.contains(v)).forEach(services::add);
+    return deployments.near(owner.getString("host"), services).otherwise(List.of());
   }
 
   /** What the registry knows of the alert's host and service; empty when nothing (or the lookup fails). */

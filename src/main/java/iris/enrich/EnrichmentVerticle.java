@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 import iris.Components;
 import iris.EventAddress;
 import iris.IrisConfig;
+import iris.deploy.DeploymentStore;
+import iris.deploy.RecentDeployments;
 import iris.enrich.EnrichmentStore.Waiting;
 import iris.incident.Claim;
 import iris.incident.Pipeline;
@@ -66,7 +68,8 @@ public final class EnrichmentVerticle extends VerticleBase {
         ? new OllamaNarrator(components.http(), config.ollama().url(), config.ollama().chatModel(), config.ollama().timeout())
         : null;
     enricher = new Enricher(components.knowledge(), store, llm, template, settings,
-        new OwnershipStore(components.pool()), config.notifications());
+        new OwnershipStore(components.pool()), config.notifications(),
+        new RecentDeployments(new DeploymentStore(components.pool()), components.clock(), config.maintenance().deploymentLookback()));
     learner = new IncidentLearner(components.incidents(), store, components.knowledge());
     registry = components.registry();
     took = Timer.builder("iris_enrichment_seconds").description("Time to enrich one alert name of one group")

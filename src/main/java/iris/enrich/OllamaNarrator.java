@@ -96,6 +96,11 @@ public final class OllamaNarrator implements Narrator {
     if (!context.owner().isEmpty()) {
       p.append("REGISTRY (host, services, maintainers, active tags)\n").append(context.owner().encode()).append("\n\n");
     }
+    if (!context.deployments().isEmpty()) {
+      p.append("RECENT DEPLOYMENTS (this alert may follow them)\n");
+      context.deployments().forEach(d -> p.append("- ").append(d.getString("text")).append('\n'));
+      p.append('\n');
+    }
     section(p, "RUNBOOKS", "R", context.runbooks(), context.bestRunbookContent());
     section(p, "PAST INCIDENTS", "P", context.pastIncidents(), null);
     section(p, "INFRASTRUCTURE", "I", context.infrastructure(), null);

@@ -45,6 +45,7 @@ public final class TemplateNarrator implements Narrator {
     model.put("infrastructure", documents(context.infrastructure()));
     model.put("recent", context.recentOnInstance().stream().map(o -> o.getMap()).toList());
     model.put("owner", plain(context.owner()));
+    model.put("deployments", context.deployments().stream().map(d -> d.getString("text")).toList());
     List<SearchResult> all = new ArrayList<>(context.runbooks());
     all.addAll(context.pastIncidents());
     all.addAll(context.infrastructure());

@@ -24,6 +24,9 @@ import java.util.function.IntFunction;
  * other writer: it enters incidents as {@code received} (new, or resolved again).
  */
 public final class Pipeline {
+  /** How the reason of a muted alert sent on after its maintenance window begins ({@link #unmuted}). */
+  public static final String STILL_FIRING = "still firing after maintenance";
+
   /** How many due rows the claim looks through for groups: bounded work per claim under a storm. */
   private static final int CLAIM_SCAN = 500;
 
@@ -148,6 +151,21 @@ public final class Pipeline {
     }
     return move(pool, MOVE.formatted("") + FENCED + RETURNING,
         params(claim, ids, PipelineState.SUPPRESSED, reason, PipelineState.ENRICHED), PipelineState.SUPPRESSED);
+  }
+
+  /**
+   * suppressed → enriched, due now: muted alerts that still fire once their maintenance window
+   * ended go through routing again. {@code reason} stays on them until they are routed (the
+   * message says it). Returns the ids moved.
+   */
+  public Future<List<Long>> unmuted(List<Long> ids, String reason) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery("""
+            UPDATE incidents SET pipeline_state = 'enriched', pipeline_reason = $2, pipeline_changed_at = now(), pipeline_due_at = now()
+            WHERE id = ANY($1) AND pipeline_state = 'suppressed' AND status = 'firing' RETURNING id""")
+        .execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new)).addString(reason)).map(Pipeline::ids);
   }
 
   /** enriched → failed, saying why (nobody to tell). */

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import iris.notify.Notification.AlertLine;
 import iris.notify.Notification.Finding;
 import iris.notify.Notification.Link;
+import iris.incident.Pipeline;
 import iris.notify.NotifyStore.Pending;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,9 +36,19 @@ final class Composer {
     String where = lead.instance() == null ? "" : " on " + lead.instance();
     String more = incidents.size() > 1 ? " (" + incidents.size() + " alerts)" : "";
     boolean resolved = "resolved".equals(kind);
-    String title = (resolved ? "Resolved: " : "") + String.join(", ", names) + where + more;
+    String again = resolved ? null : sorted.stream().map(Pending::note)
+        .filter(n -> n != null && n.startsWith(Pipeline.STILL_FIRING)).findFirst().orElse(null);
+    String title = (resolved ? "Resolved: " : again != null ? "Still firing after maintenance: " : "")
+        + String.join(", ", names) + where + more;
     String summary = enrichment.getString("summary",
         lead.annotations().getString("summary", lead.annotations().getString("description", lead.alertname())));
+    if (again != null) {
+      summary = again.substring(0, 1).toUpperCase() + again.substring(1) + ". " + summary;
+    }
+    JsonArray deployed = enrichment.getJsonObject("context", new JsonObject()).getJsonArray("deployments", new JsonArray());
+    if (!resolved && !deployed.isEmpty()) {
+      summary = summary + " Recent deployment: " + deployed.getJsonObject(0).getString("text") + ".";
+    }
     List<String> steps = enrichment.getJsonArray("remediation", new JsonArray()).stream().map(String::valueOf).toList();
     List<AlertLine> lines = sorted.stream().map(p -> new AlertLine(p.alertname(), p.instance(), p.severity(),
         p.startsAt() == null ? null : p.startsAt().toInstant())).toList();

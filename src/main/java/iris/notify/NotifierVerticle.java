@@ -2,6 +2,7 @@ package iris.notify;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import iris.Components;
 import iris.EventAddress;
@@ -10,8 +11,10 @@ import iris.incident.Stage;
 import iris.incident.StageLoop;
 import iris.registry.HostStore;
 import iris.registry.OwnershipStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +34,15 @@ public final class NotifierVerticle extends VerticleBase {
   private Outbox outbox;
   private Deliver deliver;
 
+  private final List<Function<Vertx, Muter>> extraMuters;
+
   public NotifierVerticle(Components components) {
+    this(components, List.of());
+  }
+
+  public NotifierVerticle(Components components, List<Function<Vertx, Muter>> extraMuters) {
     this.components = components;
+    this.extraMuters = extraMuters;
   }
 
   @Override
@@ -44,7 +54,7 @@ public final class NotifierVerticle extends VerticleBase {
     deliver = new Deliver(vertx, outbox, components.pipeline(), owners, components.sharedState(), channels, config,
         components.clock(), MAX_SENDS_IN_FLIGHT, components.registry());
     NotifyFlow flow = new NotifyFlow(new NotifyStore(components.pool()), owners, outbox, components.pipeline(),
-        List.of(new TagMuter()), config, channels.keySet(), components.clock(), ids -> ids.forEach(deliver::attempt),
+        muters(), config, channels.keySet(), components.clock(), ids -> ids.forEach(deliver::attempt),
         components.intakeLoad()::busy);
     IrisConfig.Pipeline p = components.config().pipeline();
     loop = new StageLoop(vertx, components.pipeline(), Stage.NOTIFY, p.batchGroups(), components.intakeLoad()::busy,
@@ -55,6 +65,14 @@ public final class NotifierVerticle extends VerticleBase {
         m -> notices.handle(m.body()).onSuccess(ids -> ids.forEach(deliver::attempt))
             .onFailure(e -> LOG.warn("Cannot write the enrollment notice of job {}: {}", m.body().getLong("job_id"), e.toString())));
     return Future.join(loop.start(), finished.completion());
+  }
+
+  /** Host tags first, then the other capabilities' muters (maintenance windows). */
+  private List<Muter> muters() {
+    List<Muter> muters = new ArrayList<>();
+    muters.add(new TagMuter());
+    extraMuters.forEach(m -> muters.add(m.apply(vertx)));
+    return muters;
   }
 
   private void sendDue() {

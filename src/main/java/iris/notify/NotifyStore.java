@@ -12,10 +12,22 @@ import java.util.List;
 /** What the notifier reads of {@code incidents} (it moves them only through the pipeline). */
 public final class NotifyStore {
 
-  /** An incident waiting for its notification, with what the message needs. */
+  /**
+   * An incident waiting for its notification, with what the message needs.
+   *
+   * @param note why it is here again, if it is (the pipeline's reason: "still firing after maintenance …"), else null
+   */
   public record Pending(long id, long groupId, String status, String alertname, String severity, String instance,
                         JsonObject labels, JsonObject annotations, OffsetDateTime startsAt, OffsetDateTime endsAt,
-                        String generatorUrl, String externalUrl, JsonObject enrichment) {}
+                        String generatorUrl, String externalUrl, JsonObject enrichment, String note) {
+
+    public Pending(long id, long groupId, String status, String alertname, String severity, String instance,
+        JsonObject labels, JsonObject annotations, OffsetDateTime startsAt, OffsetDateTime endsAt,
+        String generatorUrl, String externalUrl, JsonObject enrichment) {
+      this(id, groupId, status, alertname, severity, instance, labels, annotations, startsAt, endsAt, generatorUrl, externalUrl,
+          enrichment, null);
+    }
+  }
 
   private final Pool pool;
 
@@ -27,7 +39,7 @@ public final class NotifyStore {
   public Future<List<Pending>> pending(long groupId, int limit) {
     String sql = """
         SELECT i.id, i.group_id, i.status, i.alertname, i.severity, i.instance, i.labels, i.annotations, i.starts_at,
-               i.ends_at, i.generator_url, g.external_url, e.result AS enrichment
+               i.ends_at, i.generator_url, g.external_url, e.result AS enrichment, i.pipeline_reason
         FROM incidents i LEFT JOIN alert_groups g ON g.id = i.group_id LEFT JOIN enrichments e ON e.id = i.enrichment_id
         WHERE i.group_id = $1 AND i.pipeline_state = 'enriched' AND i.pipeline_due_at <= now()
         ORDER BY i.id LIMIT $2""";
@@ -37,7 +49,8 @@ public final class NotifyStore {
         out.add(new Pending(r.getLong("id"), r.getLong("group_id"), r.getString("status"), r.getString("alertname"),
             r.getString("severity"), r.getString("instance"), json(r.getValue("labels")), json(r.getValue("annotations")),
             r.getOffsetDateTime("starts_at"), r.getOffsetDateTime("ends_at"), r.getString("generator_url"),
-            r.getString("external_url"), r.getValue("enrichment") instanceof JsonObject o ? o : null));
+            r.getString("external_url"), r.getValue("enrichment") instanceof JsonObject o ? o : null,
+            r.getString("pipeline_reason")));
       }
       return out;
     });
