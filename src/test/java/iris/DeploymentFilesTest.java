@@ -159,4 +159,53 @@ class DeploymentFilesTest {
   void theHealthcheckParserJoinsContinuationLines() {
     assertEquals("--interval=5s CMD curl -fs http://x/health/live", healthcheck("FROM x\nHEALTHCHECK --interval=5s \\\n  CMD curl -fs http://x/health/live\n").replaceAll("\\s+", " "));
   }
+
+  @Test
+  void theHeapFollowsTheContainersMemoryLimit() throws IOException {
+    String dockerfile = Files.readString(Path.of("Dockerfile"));
+    assertFalse(dockerfile.contains("-Xmx"), "no fixed heap in the image");
+    assertTrue(Pattern.compile("JAVA_TOOL_OPTIONS=\"[^\"]*-XX:MaxRAMPercentage=\\d+").matcher(dockerfile).find(),
+        "the heap is a share of the container's memory");
+  }
+
+  @Test
+  void dependenciesAreAnImageLayerBelowIrissCode() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("Dockerfile"));
+    int deps = -1;
+    int app = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.matches("COPY --from=build \\S+/lib /app/lib")) {
+        deps = i;
+      }
+      if (line.matches("COPY --from=build \\S+/iris\\.jar /app/iris\\.jar")) {
+        app = i;
+      }
+    }
+    assertTrue(deps >= 0 && app > deps, "the dependencies are copied first, Iris's jar after them: " + deps + ", " + app);
+    assertTrue(String.join("\n", lines).contains("ENTRYPOINT [\"java\", \"-cp\", \"/app/iris.jar:/app/lib/*\", \"iris.Iris\"]"),
+        "Iris's jar comes first on the class path");
+    String pom = Files.readString(Path.of("pom.xml"));
+    assertTrue(pom.contains("<id>image</id>") && pom.contains("iris-deps.jar"), "mvn -Pimage builds the dependencies' jar");
+    assertTrue(String.join("\n", lines).contains("-Pimage package"), "the image is built with that profile");
+  }
+
+  @Test
+  void theBuildContextHoldsOnlyWhatTheDockerfileCopies() throws IOException {
+    List<String> ignore = Files.readAllLines(Path.of(".dockerignore")).stream()
+        .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    assertEquals("*", ignore.get(0), "everything is left out unless named");
+    Matcher copy = Pattern.compile("(?m)^COPY (?!--from)(\\S+) ").matcher(Files.readString(Path.of("Dockerfile")));
+    int copies = 0;
+    while (copy.find()) {
+      copies++;
+      String source = copy.group(1);
+      String top = source.contains("/") ? source.substring(0, source.indexOf('/')) : source;
+      assertTrue(ignore.contains("!" + top) || ignore.contains("!" + top + "/"), ".dockerignore lets " + source + " in");
+    }
+    assertTrue(copies >= 5, "pom.xml, src, conf, migrations, templates: " + copies);
+    for (String local : List.of("target", "data", ".git")) {
+      assertFalse(ignore.contains("!" + local) || ignore.contains("!" + local + "/"), local + " stays out of the context");
+    }
+  }
 }

@@ -386,7 +386,7 @@ public final class FakeLinuxHost implements AutoCloseable {
         throw new IllegalStateException("give the host a user: password(user, pw) or authorizedKey(user, key)");
       }
       if (!SecurityUtils.isEDDSACurveSupported()) {
-        throw new IllegalStateException("Ed25519 needs net.i2p.crypto:eddsa on the classpath");
+        throw new IllegalStateException("Ed25519 needs Bouncy Castle (bcprov) on the classpath");
       }
       try {
         return new FakeLinuxHost(this);
