@@ -15,6 +15,7 @@ import iris.testing.TestRedis;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,6 +99,20 @@ class ClusterPipelineIT {
     run(3, true);
   }
 
+  /**
+   * A group told twice is the one case Iris documents (docs/PIPELINE.md, "At least once"):
+   * Teams took the killed node's post, and the node died before the send key and the row said
+   * so; a survivor posts again once the row's lease has run out. Then the first post came just
+   * before the kill and the second at least a lease later. Two live nodes posting twice, or a
+   * second post before the lease, fails the test.
+   */
+  private static boolean onTheWireAtTheKill(List<Instant> posts, Instant killedAt) {
+    Instant first = posts.get(0);
+    Instant second = posts.get(1);
+    return !first.isAfter(killedAt) && Duration.between(first, killedAt).toMillis() < 2_000
+        && Duration.between(killedAt, second).toSeconds() >= 5;
+  }
+
   /** {@code count} nodes take the groups in turn; with {@code kill}, the last is SIGKILLed half way. */
   private static void run(int count, boolean kill) throws Exception {
     try (TestRedis redis = TestRedis.start(); FakeTeams teams = new FakeTeams()) {
@@ -120,10 +135,12 @@ class ClusterPipelineIT {
 
         Map<String, String> hook = Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
         List<Integer> acknowledged = new ArrayList<>();
+        Instant killedAt = null;
         for (int g = 0; g < GROUPS; g++) {
           if (kill && g == GROUPS / 2) {
             nodes.get(count - 1).process().destroyForcibly(); // SIGKILL: its claims and leases are left behind
             nodes.get(count - 1).process().waitFor();
+            killedAt = Instant.now();
           }
           Node target = nodes.get(g % count);
           try {
@@ -143,17 +160,21 @@ class ClusterPipelineIT {
           Thread.sleep(250);
         }
         Thread.sleep(2000); // any duplicate send would have happened by now
-        Map<Integer, Integer> cards = new TreeMap<>();
+        Map<Integer, List<Instant>> cards = new TreeMap<>();
         for (FakeTeams.Post post : teams.posts()) {
           java.util.regex.Matcher m = java.util.regex.Pattern.compile("grp-(\\d{4})\\.example").matcher(post.raw());
           if (m.find()) {
-            cards.merge(Integer.parseInt(m.group(1)), 1, Integer::sum);
+            cards.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new ArrayList<>()).add(post.at());
           }
         }
         Map<Integer, Integer> wrong = new HashMap<>();
         for (int g : acknowledged) {
-          if (cards.getOrDefault(g, 0) != 1) {
-            wrong.put(g, cards.getOrDefault(g, 0));
+          List<Instant> posts = cards.getOrDefault(g, List.of());
+          if (posts.size() == 2 && killedAt != null && onTheWireAtTheKill(posts, killedAt)) {
+            continue; // the documented window: posted by the killed node, which died before recording it
+          }
+          if (posts.size() != 1) {
+            wrong.put(g, posts.size());
           }
         }
         assertEquals(Map.of(), wrong, "groups not notified exactly once (group → cards); pipeline states: " + Sql.rows(db,

@@ -29,7 +29,9 @@ public final class FakeTeams implements AutoCloseable {
   /** The signature a real Workflows URL carries: a failure message must never show it. */
   public static final String SIGNATURE = "s3cr3tS1gnatureAbCdEfGhIjKlMnOpQrStUvWxYz01234";
 
-  public record Post(String path, String rawQuery, String contentType, String raw, JsonObject body, List<String> shapeProblems) {}
+  /** @param at when the post arrived */
+  public record Post(String path, String rawQuery, String contentType, String raw, JsonObject body, List<String> shapeProblems,
+                     java.time.Instant at) {}
 
   private record Answer(int status, Map<String, String> headers, String body, boolean hang) {}
 
@@ -109,7 +111,7 @@ public final class FakeTeams implements AutoCloseable {
     }
     List<String> problems = AdaptiveCardShape.problems(body);
     posts.add(new Post(exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
-        exchange.getRequestHeaders().getFirst("Content-Type"), raw, body, problems));
+        exchange.getRequestHeaders().getFirst("Content-Type"), raw, body, problems, java.time.Instant.now()));
     if (!"POST".equals(exchange.getRequestMethod())) {
       reply(exchange, new Answer(405, Map.of(), "", false));
       return;
