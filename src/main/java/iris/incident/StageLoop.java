@@ -150,7 +150,7 @@ public final class StageLoop {
   private Future<Void> run(Claim claim) {
     Future<Void> done;
     try {
-      done = work.apply(claim);
+      done = StageTrace.run(pipeline, claim, () -> work.apply(claim));
     } catch (RuntimeException e) {
       done = Future.failedFuture(e);
     }
