@@ -149,6 +149,19 @@ public final class Traces {
     return run(builder, parent, work);
   }
 
+  /**
+   * Runs {@code action} now, outside the current span: for what a traced message only triggers
+   * (a wake-up), so that the claims and timers it starts do not pile up in that one trace.
+   */
+  public static void outside(Runnable action) {
+    ContextInternal caller = tracer == null ? null : ContextInternal.current();
+    if (caller == null) {
+      action.run();
+      return;
+    }
+    caller.unwrap().duplicate().dispatch(action);
+  }
+
   /** Starts the span, runs {@code work} where it is current, ends it when the work's future completes. */
   private static <T> Future<T> run(SpanBuilder builder, Context base, Supplier<Future<T>> work) {
     ContextInternal caller = ContextInternal.current();

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Iris's own defaults, which any variable overrides: OTLP over HTTP with protobuf, service
  * name {@code iris}, and traces only (Iris's metrics are Prometheus's, its logs are stdout's).
+ * URLs lose their query strings before export ({@link UrlQueries}): a Teams URL's is its secret.
  */
 public final class Tracing implements AutoCloseable {
   private static final Tracing OFF = new Tracing(null, "");
@@ -49,6 +50,7 @@ public final class Tracing implements AutoCloseable {
         .addPropertiesSupplier(() -> DEFAULTS)
         // The map handed in wins over the process's own variables (the same map, but for tests).
         .addPropertiesCustomizer(config -> given)
+        .addTracerProviderCustomizer((provider, config) -> provider.addSpanProcessor(new UrlQueries()))
         .disableShutdownHook() // IrisApp.close flushes the last spans after the verticles stopped
         .build()
         .getOpenTelemetrySdk();

@@ -89,6 +89,14 @@ class TracingIT {
           assertTrue(trace.stream().anyMatch(s -> s.parentId().equals(parent.spanId()) && s.kind() == SpanKind.SPAN_KIND_CLIENT
               && "postgresql".equals(s.attributes().get("db.system"))), "a PostgreSQL span under " + parent.name() + "\n" + tree);
         }
+        // The wake-up goes out on the event bus from the commit; the claims it starts stay out of the trace.
+        assertTrue(trace.stream().anyMatch(s -> s.parentId().equals(commit.spanId())
+            && "iris.pipeline.wake".equals(s.attributes().get("messaging.destination.name"))), tree);
+        assertFalse(trace.stream().anyMatch(s -> s.attributes().getOrDefault("db.query.text", "").startsWith("WITH ready AS")), tree);
+        // The Teams URL's signature is a secret: it never reaches the tracing backend.
+        assertFalse(otlp.spans().stream().anyMatch(s -> s.attributes().values().stream().anyMatch(v -> v.contains(FakeTeams.SIGNATURE))),
+            "the signature of the Teams URL is exported");
+        assertTrue(post.attributes().get("url.full").endsWith("/workflows/default/triggers/manual/paths/invoke"), post.describe());
         // The throttled first attempt is a send of its own in the trace.
         assertEquals(2, trace.stream().filter(s -> s.name().equals("iris.notify.deliver")).count(), tree);
 
