@@ -38,9 +38,12 @@ import iris.prometheus.PrometheusCapability;
 import iris.registry.RegistryCapability;
 import iris.schedule.Jobs;
 import iris.schedule.ScheduleCapability;
+import iris.trace.Traces;
+import iris.trace.Tracing;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -58,14 +61,16 @@ public final class IrisApp implements AutoCloseable {
   private final Vertx vertx;
   private final Components components;
   private final EmbeddedDatabase embedded;
+  private final Tracing tracing;
   private final List<Capability> capabilities = new ArrayList<>();
   private final List<String> deploymentIds = new ArrayList<>();
   private ApiKeysCapability apiKeys;
 
-  private IrisApp(Vertx vertx, Components components, EmbeddedDatabase embedded) {
+  private IrisApp(Vertx vertx, Components components, EmbeddedDatabase embedded, Tracing tracing) {
     this.vertx = vertx;
     this.components = components;
     this.embedded = embedded;
+    this.tracing = tracing;
   }
 
   /**
@@ -95,9 +100,15 @@ public final class IrisApp implements AutoCloseable {
 
   /** Blocking: returns once every verticle of the configured roles is deployed. */
   public static IrisApp start(IrisConfig configured) throws Exception {
+    return start(configured, System.getenv());
+  }
+
+  /** @param env where the standard {@code OTEL_*} variables are read (tracing: {@link Tracing}) */
+  public static IrisApp start(IrisConfig configured, Map<String, String> env) throws Exception {
     IrisConfig config = WebhookTokenBootstrap.resolve(configured.validated());
     LOG.info("Starting Iris: {}", config);
     EmbeddedDatabase embedded = null;
+    Tracing tracing = null;
     String dbUrl = config.db().url();
     if (config.db().embedded()) {
       embedded = EmbeddedDatabase.start(config.dataDir().resolve("postgres"), config.db().embeddedPort());
@@ -108,9 +119,13 @@ public final class IrisApp implements AutoCloseable {
       Migrations.migrate(dbOptions);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       BuildInfo.register(registry);
-      Vertx vertx = vertx(config, registry);
+      tracing = Tracing.from(env);
+      LOG.info("Tracing: {}", tracing.describe());
+      Traces.install(tracing.openTelemetry());
+      Vertx vertx = vertx(config, registry, tracing);
       Components components = components(vertx, config, dbOptions, registry);
-      IrisApp app = new IrisApp(vertx, components, embedded);
+      IrisApp app = new IrisApp(vertx, components, embedded, tracing);
+      tracing = null; // the app closes it from now on
       try {
         app.addCapabilities();
         app.startCapabilities()
@@ -129,6 +144,10 @@ public final class IrisApp implements AutoCloseable {
       LOG.info("Iris is ready on {}:{} with roles {}", config.http().host(), config.http().port(), config.roles());
       return app;
     } catch (Exception e) {
+      if (tracing != null) {
+        Traces.install(null);
+        tracing.close();
+      }
       if (embedded != null) {
         embedded.close();
       }
@@ -136,12 +155,13 @@ public final class IrisApp implements AutoCloseable {
     }
   }
 
-  private static Vertx vertx(IrisConfig config, PrometheusMeterRegistry registry) throws Exception {
+  private static Vertx vertx(IrisConfig config, PrometheusMeterRegistry registry, Tracing tracing) throws Exception {
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .addLabels(Label.HTTP_CODE, Label.HTTP_METHOD, Label.POOL_TYPE, Label.POOL_NAME));
-    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    // Without an OTLP endpoint Vert.x gets no tracing options, hence no tracer: nothing is traced.
+    var builder = tracing.configure(options, Vertx.builder()).with(options).withMetrics(new MicrometerMetricsFactory(registry));
     if (!config.cluster().enabled()) {
       return builder.build();
     }
@@ -247,6 +267,9 @@ public final class IrisApp implements AutoCloseable {
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } finally {
+      // After the verticles stopped: their last spans are sent.
+      Traces.install(null);
+      tracing.close();
       if (embedded != null) {
         embedded.close();
       }

@@ -9,6 +9,7 @@ import iris.knowledge.KnowledgeBase;
 import iris.knowledge.KnowledgeCollection;
 import iris.knowledge.SearchResult;
 import iris.registry.OwnershipStore;
+import iris.trace.Traces;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -60,7 +61,8 @@ public final class Enricher {
   /** @param degraded why the LLM must be skipped (queue full), or null */
   public Future<JsonObject> enrich(AlertContext alert, String degraded) {
     long started = System.nanoTime();
-    return retrieve(alert).compose(context -> narrate(alert, context, degraded).map(narrative -> {
+    return Traces.inSpan("iris.enrich.retrieval", () -> retrieve(alert))
+        .compose(context -> Traces.inSpan("iris.enrich.narrative", () -> narrate(alert, context, degraded)).map(narrative -> {
       JsonObject result = narrative.toJson()
           .put("alertname", alert.alertname())
           .put("context", new JsonObject()

@@ -20,15 +20,16 @@ public final class IncidentStore {
 
   private static final String UPSERT_GROUPS = """
       INSERT INTO alert_groups AS g (receiver, group_key, external_url, status, group_labels,
-                                     common_labels, common_annotations, truncated_alerts)
-      SELECT r, k, u, s, gl::jsonb, cl::jsonb, ca::jsonb, t
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[])
-           AS x(r, k, u, s, gl, cl, ca, t)
+                                     common_labels, common_annotations, truncated_alerts, trace_parent)
+      SELECT r, k, u, s, gl::jsonb, cl::jsonb, ca::jsonb, t, tp
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[])
+           AS x(r, k, u, s, gl, cl, ca, t, tp)
       ON CONFLICT (receiver, group_key) DO UPDATE SET
         external_url = EXCLUDED.external_url, status = EXCLUDED.status,
         group_labels = EXCLUDED.group_labels, common_labels = EXCLUDED.common_labels,
         common_annotations = EXCLUDED.common_annotations, truncated_alerts = EXCLUDED.truncated_alerts,
-        last_seen_at = now(), delivery_count = g.delivery_count + 1
+        last_seen_at = now(), delivery_count = g.delivery_count + 1,
+        trace_parent = COALESCE(EXCLUDED.trace_parent, g.trace_parent)
       RETURNING id, receiver, group_key""";
 
   // The intake enters incidents into the pipeline (iris.incident.Pipeline owns every later
@@ -89,7 +90,7 @@ public final class IncidentStore {
   }
 
   private Future<List<IncidentChange>> upsert(IngestBatch batch, int triesLeft) {
-    return ingestPool.withTransaction(conn -> upsertGroups(conn, batch.groups())
+    return ingestPool.withTransaction(conn -> upsertGroups(conn, batch.groups(), batch.traceParents())
             .compose(groupIds -> upsertIncidents(conn, batch.sortedAlerts(), groupIds)))
         .recover(failure -> triesLeft > 1 && retryable(failure)
             ? upsert(batch, triesLeft - 1)
@@ -102,7 +103,7 @@ public final class IncidentStore {
         && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
   }
 
-  private Future<long[]> upsertGroups(SqlConnection conn, List<AlertGroup> groups) {
+  private Future<long[]> upsertGroups(SqlConnection conn, List<AlertGroup> groups, List<String> traceParents) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < groups.size(); i++) {
       order.add(i);
@@ -112,7 +113,9 @@ public final class IncidentStore {
     String[] receivers = new String[n], keys = new String[n], urls = new String[n], statuses = new String[n];
     String[] groupLabels = new String[n], commonLabels = new String[n], commonAnnotations = new String[n];
     Integer[] truncated = new Integer[n];
+    String[] traces = new String[n];
     for (int j = 0; j < n; j++) {
+      traces[j] = traceParents.get(order.get(j));
       AlertGroup g = groups.get(order.get(j));
       receivers[j] = g.receiver();
       keys[j] = g.groupKey();
@@ -123,7 +126,8 @@ public final class IncidentStore {
       commonAnnotations[j] = g.commonAnnotationsJson();
       truncated[j] = g.truncatedAlerts();
     }
-    Tuple params = Tuple.of(receivers, keys, urls, statuses, groupLabels, commonLabels, commonAnnotations, truncated);
+    Tuple params = Tuple.of(receivers, keys, urls, statuses, groupLabels, commonLabels, commonAnnotations, truncated)
+        .addArrayOfString(traces);
     return conn.preparedQuery(UPSERT_GROUPS).execute(params).map(rows -> {
       Map<String, Long> byIdentity = new HashMap<>();
       for (Row row : rows) {

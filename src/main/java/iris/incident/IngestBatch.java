@@ -15,18 +15,28 @@ import java.util.Map;
 public final class IngestBatch {
   private final Map<String, Integer> groupIndex = new HashMap<>();
   private final List<AlertGroup> groups = new ArrayList<>();
+  private final List<String> traceParents = new ArrayList<>();
   private final Map<String, Alert> alerts = new LinkedHashMap<>();
   private int received;
 
   /** Adds one request's group and alerts (whose {@code group} is 0). */
   public void add(AlertGroup group, List<Alert> requestAlerts) {
+    add(group, requestAlerts, null);
+  }
+
+  /** @param traceParent the request's W3C traceparent, stored with the group (null: untraced, keeps the stored one) */
+  public void add(AlertGroup group, List<Alert> requestAlerts, String traceParent) {
     Integer index = groupIndex.get(group.identity());
     if (index == null) {
       index = groups.size();
       groupIndex.put(group.identity(), index);
       groups.add(group);
+      traceParents.add(traceParent);
     } else {
       groups.set(index, group);
+      if (traceParent != null) {
+        traceParents.set(index, traceParent);
+      }
     }
     for (Alert alert : requestAlerts) {
       Alert placed = alert.inGroup(index);
@@ -37,6 +47,11 @@ public final class IngestBatch {
 
   public List<AlertGroup> groups() {
     return groups;
+  }
+
+  /** Per group (same order as {@link #groups()}): the traceparent of the last traced request that brought it, or null. */
+  public List<String> traceParents() {
+    return traceParents;
   }
 
   public List<Alert> sortedAlerts() {

@@ -300,4 +300,10 @@ public final class Pipeline {
     rows.forEach(r -> ids.add(r.getLong("id")));
     return ids;
   }
+
+  /** The W3C traceparent stored with the group by the webhook that last brought it (tracing: {@link StageTrace}); null if none. */
+  Future<String> traceParent(long groupId) {
+    return pool.preparedQuery("SELECT trace_parent FROM alert_groups WHERE id = $1").execute(Tuple.of(groupId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("trace_parent"));
+  }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import iris.EventAddress;
+import iris.trace.Traces;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -65,7 +66,7 @@ public final class StageLoop {
   public Future<Void> start() {
     consumer = EventAddress.PIPELINE_WAKE.consumer(vertx.eventBus(), ready -> {
       if (stage.sql().equals(ready.stage())) {
-        wake();
+        Traces.outside(this::wake); // the wake-up is traced; the claims it starts are not part of that trace
       }
     });
     vertx.setPeriodic(poll.toMillis(), poll.toMillis(), id -> wake());
@@ -150,7 +151,7 @@ public final class StageLoop {
   private Future<Void> run(Claim claim) {
     Future<Void> done;
     try {
-      done = work.apply(claim);
+      done = StageTrace.run(pipeline, claim, () -> work.apply(claim));
     } catch (RuntimeException e) {
       done = Future.failedFuture(e);
     }

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import iris.incident.IncidentChange;
 import iris.incident.IncidentStore;
 import iris.incident.IngestBatch;
+import iris.trace.Traces;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * <p>Not thread-safe: one instance per event loop, used only from its context.
  */
 public final class IngestBatcher {
-  private record Pending(AlertmanagerPayload.Parsed payload, Promise<Void> promise) {
+  /** @param trace the request's trace context (its server span), for the commit's span and the stored group */
+  private record Pending(AlertmanagerPayload.Parsed payload, Promise<Void> promise, io.opentelemetry.context.Context trace) {
     int alerts() {
       return payload.alerts().size();
     }
@@ -63,7 +65,7 @@ public final class IngestBatcher {
       return Future.failedFuture(Refusal.busy(queue.size(), queuedAlerts));
     }
     Promise<Void> promise = Promise.promise();
-    queue.add(new Pending(payload, promise));
+    queue.add(new Pending(payload, promise, Traces.current()));
     queuedAlerts += size;
     metrics.queued(1, size);
     if (queuedAlerts >= bounds.batchMaxAlerts()) {
@@ -104,8 +106,13 @@ public final class IngestBatcher {
     }
   }
 
-  /** One transaction for all; if the database refused it while reachable, one per request. */
+  /** In a span of the first request's trace that links the others' (the commit and the wake-up it announces). */
   private Future<Void> store(List<Pending> taken) {
+    return Traces.joined("iris.ingest.commit", taken.stream().map(Pending::trace).toList(), () -> storeNow(taken));
+  }
+
+  /** One transaction for all; if the database refused it while reachable, one per request. */
+  private Future<Void> storeNow(List<Pending> taken) {
     IngestBatch batch = batchOf(taken);
     long started = System.nanoTime();
     return store.upsert(batch).transform(ar -> {
@@ -134,7 +141,7 @@ public final class IngestBatcher {
 
   private static IngestBatch batchOf(List<Pending> pending) {
     IngestBatch batch = new IngestBatch();
-    pending.forEach(p -> batch.add(p.payload().group(), p.payload().alerts()));
+    pending.forEach(p -> batch.add(p.payload().group(), p.payload().alerts(), Traces.traceParent(p.trace())));
     return batch;
   }
 

@@ -9,6 +9,7 @@ import iris.db.SharedState;
 import iris.incident.Pipeline;
 import iris.notify.Outbox.Delivery;
 import iris.registry.OwnershipStore;
+import iris.trace.Traces;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -72,7 +73,9 @@ final class Deliver {
     }
     inFlight++;
     return outbox.claim(id, lease())
-        .compose(d -> d == null ? Future.<Void>succeededFuture() : send(d))
+        .compose(d -> d == null ? Future.<Void>succeededFuture() : Traces.claimed("iris.notify.deliver", d.traceParent(),
+            Map.of("iris.delivery.id", d.id(), "iris.delivery.attempt", d.attempts(), "iris.delivery.channel", d.channel()),
+            () -> send(d)))
         .onFailure(e -> LOG.warn("Delivery {} could not be recorded (the outbox poll tries again): {}", id, e.toString()))
         .onComplete(done -> inFlight--);
   }

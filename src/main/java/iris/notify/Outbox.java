@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import iris.incident.Pipeline;
+import iris.trace.Traces;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class Outbox {
 
   /** A claimed row, as the sender needs it. */
   public record Delivery(long id, String topic, List<Long> incidentIds, String kind, String channel, String recipient,
-                         String sendKey, JsonObject payload, int attempts, long token) {
+                         String sendKey, JsonObject payload, int attempts, long token, String traceParent) {
     Message message() {
       return MessageJson.from(payload);
     }
@@ -47,12 +48,13 @@ public final class Outbox {
   // The same, for many messages at once (a JSON array, parameter %1$s), written only if the move
   // to routed in the same statement (the CTE "moved") moved anything.
   private static final String APPEND_IF_MOVED = """
-      INSERT INTO deliveries (topic, kind, channel, recipient, revision, send_key, group_id, incident_ids, payload)
+      INSERT INTO deliveries (topic, kind, channel, recipient, revision, send_key, group_id, incident_ids, payload, trace_parent)
       SELECT m.topic, m.kind, m.channel, m.recipient, r.revision,
              m.topic || ':' || m.kind || ':' || m.channel || ':' || m.recipient || ':' || r.revision,
-             m.group_id, m.incident_ids, m.payload
+             m.group_id, m.incident_ids, m.payload, m.trace_parent
       FROM jsonb_to_recordset($%1$s::jsonb)
-        AS m(topic text, kind text, channel text, recipient text, group_id bigint, incident_ids bigint[], payload jsonb)
+        AS m(topic text, kind text, channel text, recipient text, group_id bigint, incident_ids bigint[], payload jsonb,
+             trace_parent text)
       CROSS JOIN LATERAL (SELECT COALESCE(max(d.revision), 0) + 1 AS revision FROM deliveries d
                           WHERE d.topic = m.topic AND d.kind = m.kind AND d.channel = m.channel AND d.recipient = m.recipient) r
       WHERE EXISTS (SELECT 1 FROM moved)
@@ -84,13 +86,13 @@ public final class Outbox {
 
   /**
    * Writes each message as the next revision of its identity, in the statement that moves its
-   * incidents to routed ({@link Pipeline#routed(iris.incident.Claim, List, Pipeline.Alongside)}).
+   * incidents to routed; each row keeps the current span's traceparent, which its send continues ({@link Pipeline#routed(iris.incident.Claim, List, Pipeline.Alongside)}).
    */
   public static Pipeline.Alongside appendIfMoved(List<NewMessage> messages) {
     JsonArray rows = new JsonArray();
     messages.forEach(m -> rows.add(new JsonObject().put("topic", m.topic()).put("kind", m.kind()).put("channel", m.channel())
         .put("recipient", m.recipient()).put("group_id", m.groupId()).put("incident_ids", new JsonArray(new ArrayList<>(m.incidentIds())))
-        .put("payload", MessageJson.of(m.message()))));
+        .put("payload", MessageJson.of(m.message())).put("trace_parent", Traces.currentParent())));
     return new Pipeline.Alongside(first -> APPEND_IF_MOVED.formatted(first), List.of(rows));
   }
 
@@ -126,7 +128,7 @@ public final class Outbox {
         UPDATE deliveries SET lease_until = now() + $2::bigint * interval '1 millisecond', attempts = attempts + 1,
           claim_token = claim_token + 1
         WHERE id = $1 AND state = 'queued' AND next_attempt_at <= now() AND lease_until <= now()
-        RETURNING id, topic, incident_ids, kind, channel, recipient, send_key, payload, attempts, claim_token""";
+        RETURNING id, topic, incident_ids, kind, channel, recipient, send_key, payload, attempts, claim_token, trace_parent""";
     return leases.preparedQuery(sql).execute(Tuple.of(id, lease.toMillis())).map(rows -> {
       if (rows.size() == 0) {
         return null;
@@ -134,7 +136,8 @@ public final class Outbox {
       Row r = rows.iterator().next();
       return new Delivery(r.getLong("id"), r.getString("topic"), List.of(r.getArrayOfLongs("incident_ids")), r.getString("kind"),
           r.getString("channel"), r.getString("recipient"), r.getString("send_key"),
-          r.getValue("payload") instanceof JsonObject o ? o : new JsonObject(), r.getInteger("attempts"), r.getLong("claim_token"));
+          r.getValue("payload") instanceof JsonObject o ? o : new JsonObject(), r.getInteger("attempts"), r.getLong("claim_token"),
+          r.getString("trace_parent"));
     });
   }
 

@@ -44,7 +44,7 @@ public final class TestIris implements AutoCloseable {
     env.putAll(overrides);
     env.values().removeIf(v -> v == null);
     IrisConfig config = IrisConfig.from(ConfigSource.load(null, env));
-    return new TestIris(IrisApp.start(config), config.http().port(), env);
+    return new TestIris(IrisApp.start(config, env), config.http().port(), env);
   }
 
   public static TestIris start() throws Exception {
