@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnrichmentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EnrichmentVerticle.class);
-  private static final long CATCH_UP_MS = 60_000;
   /** Incidents of one group taken per claim: a huge group is worked on in slices. */
   private static final int GROUP_SLICE = 1000;
   /** The slice while the intake is busy: each incident moved costs PostgreSQL what the intake needs. */
@@ -83,7 +82,6 @@ public final class EnrichmentVerticle extends VerticleBase {
         components.intakeLoad()::busy, p.lease(), p.poll(), this::work);
     var annotated = vertx.eventBus().<JsonObject>consumer(EventAddress.INCIDENT_ANNOTATED.address(),
         m -> learner.learn(m.body().getLong("id")).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", m.body().getLong("id"), e.getMessage())));
-    vertx.setPeriodic(1000, CATCH_UP_MS, id -> catchUp());
     return Future.join(loop.start(), annotated.completion());
   }
 
@@ -91,11 +89,6 @@ public final class EnrichmentVerticle extends VerticleBase {
   public Future<?> stop() {
     loop.stop();
     return Future.succeededFuture();
-  }
-
-  private void catchUp() {
-    components.knowledge().catchUp().onFailure(e -> LOG.warn("Knowledge catch-up failed: {}", e.getMessage()));
-    learner.learnPending(100).onFailure(e -> LOG.warn("Learning from resolved incidents failed: {}", e.getMessage()));
   }
 
   /** One claimed group: its resolutions pass on, each alert name of its firing incidents is enriched once. */

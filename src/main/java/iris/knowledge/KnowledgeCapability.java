@@ -13,6 +13,9 @@ import iris.Components;
 import iris.IrisConfig;
 import iris.Role;
 import iris.db.SharedState;
+import iris.schedule.Schedule;
+import iris.schedule.ScheduledJob;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -26,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class KnowledgeCapability implements Capability {
   private static final Logger LOG = LoggerFactory.getLogger(KnowledgeCapability.class);
   static final String IMPORT = "/api/v1/knowledge/:collection/import";
+  public static final String CATCH_UP_JOB = "knowledge-catch-up";
 
   private final Components components;
 
@@ -53,12 +57,25 @@ public final class KnowledgeCapability implements Capability {
     return "knowledge";
   }
 
-  /** A vector store that is down does not stop Iris: search falls back to keywords and readiness says so. */
+  /** Chunks without a vector of the current model (a model change, a write while the embedder was down) get one. */
+  @Override
+  public List<ScheduledJob> jobs() {
+    return List.of(new ScheduledJob(CATCH_UP_JOB, Schedule.every(Duration.ofMinutes(1)), Duration.ofMinutes(10),
+        () -> components.knowledge().catchUp().mapEmpty()));
+  }
+
+  /**
+   * A vector store that is down does not stop Iris: search falls back to keywords and readiness
+   * says so. A start may bring a new embedding model, so one catch-up begins at once, in the
+   * background, rather than at the job's next minute.
+   */
   @Override
   public Future<Void> start() {
     var vectors = components.knowledge().vectors();
     return vectors.start()
         .onSuccess(v -> LOG.info("Knowledge base: {} vector store, {} embeddings", vectors.kind(), components.knowledge().model()))
+        .onSuccess(v -> components.knowledge().catchUp()
+            .onFailure(e -> LOG.warn("Knowledge catch-up at start failed (the {} job tries again): {}", CATCH_UP_JOB, e.getMessage())))
         .recover(e -> {
           LOG.warn("Knowledge base: the {} vector store is not available ({}); search uses keywords only until it is",
               vectors.kind(), e.getMessage());
