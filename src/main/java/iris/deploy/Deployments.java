@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import iris.OutboundUrl;
 import iris.http.HttpProblem;
+import iris.http.Json;
 import iris.maintenance.Maintenance;
 import iris.maintenance.MaintenanceNotices;
 import iris.maintenance.MaintenanceStore;
@@ -57,11 +58,11 @@ public final class Deployments {
         throw HttpProblem.badRequest(key, "unknown field");
       }
     }
-    String service = text(body, "service", 253, true);
-    String environment = text(body, "environment", 100, true);
-    String version = text(body, "version", 200, true);
+    String service = Json.requiredString(body, "service", 253).strip();
+    String environment = Json.requiredString(body, "environment", 100).strip();
+    String version = Json.requiredString(body, "version", 200).strip();
     List<String> hostNames = names(body.getValue("hosts"));
-    String status = body.getValue("status") == null ? "started" : text(body, "status", 20, true);
+    String status = body.getValue("status") == null ? "started" : Json.requiredString(body, "status", 20).strip();
     if (!STATUSES.contains(status)) {
       throw HttpProblem.badRequest("status", "must be one of " + String.join(", ", STATUSES));
     }
@@ -70,8 +71,8 @@ public final class Deployments {
     if (finishedAt != null && finishedAt.isBefore(startedAt)) {
       throw HttpProblem.badRequest("finished_at", "is before started_at");
     }
-    String deployedBy = text(body, "deployed_by", 200, false);
-    String url = text(body, "url", 2000, false);
+    String deployedBy = Json.optionalString(body, "deployed_by", 200);
+    String url = Json.optionalString(body, "url", 2000);
     if (url != null && OutboundUrl.problem(url, true) != null) {
       throw HttpProblem.badRequest("url", OutboundUrl.problem(url, true));
     }
@@ -143,7 +144,7 @@ public final class Deployments {
         throw HttpProblem.badRequest(key, "unknown field (status and finished_at can change)");
       }
     }
-    String status = text(body, "status", 20, true);
+    String status = Json.requiredString(body, "status", 20).strip();
     if (!STATUSES.contains(status) || status.equals("started")) {
       throw HttpProblem.badRequest("status", "must be succeeded, failed or rolled_back");
     }
@@ -250,19 +251,5 @@ public final class Deployments {
     } catch (DateTimeParseException e) {
       throw HttpProblem.badRequest(field, "'" + s + "' is not an RFC 3339 time");
     }
-  }
-
-  private static String text(JsonObject body, String field, int max, boolean required) {
-    Object raw = body.getValue(field);
-    if (raw == null) {
-      if (required) {
-        throw HttpProblem.badRequest(field, "is required");
-      }
-      return null;
-    }
-    if (!(raw instanceof String s) || s.isBlank() || s.length() > max) {
-      throw HttpProblem.badRequest(field, "must be a non-empty string of at most " + max + " characters");
-    }
-    return s.strip();
   }
 }

@@ -80,8 +80,8 @@ public final class EnrichmentVerticle extends VerticleBase {
     IrisConfig.Pipeline p = config.pipeline();
     loop = new StageLoop(vertx, pipeline, Stage.ENRICH, p.batchGroups(),
         components.intakeLoad()::busy, p.lease(), p.poll(), this::work);
-    var annotated = vertx.eventBus().<JsonObject>consumer(EventAddress.INCIDENT_ANNOTATED.address(),
-        m -> learner.learn(m.body().getLong("id")).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", m.body().getLong("id"), e.getMessage())));
+    var annotated = EventAddress.INCIDENT_ANNOTATED.consumer(vertx.eventBus(),
+        changed -> learner.learn(changed.id()).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", changed.id(), e.getMessage())));
     return Future.join(loop.start(), annotated.completion());
   }
 

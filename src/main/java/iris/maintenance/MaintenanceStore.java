@@ -167,21 +167,17 @@ public final class MaintenanceStore {
     String sql = "SELECT " + WINDOW_COLUMNS + ", " + OCCURRENCE_COLUMNS + " " + """
         FROM maintenance_occurrences o JOIN maintenance_windows w ON w.id = o.window_id
         WHERE (o.state = 'active' OR (o.state = 'planned' AND o.starts_at <= $1 AND o.ends_at > $1)) AND w.state <> 'cancelled'""";
-    return pool.preparedQuery(sql).execute(Tuple.of(utc(now))).map(rows -> {
-      List<Live> out = new ArrayList<>();
-      List<Occurrence> occ = occurrences(rows);
-      int i = 0;
-      for (Row r : rows) {
-        out.add(new Live(occ.get(i++), window(r)));
-      }
-      return out;
-    });
+    return lives(sql, now);
   }
 
   /** Occurrences in {@code state} with their windows, filtered by a SQL condition on {@code o} taking $1 = now. */
   public Future<List<Live>> occurrencesWhere(String condition, Instant now) {
     String sql = "SELECT " + WINDOW_COLUMNS + ", " + OCCURRENCE_COLUMNS
         + " FROM maintenance_occurrences o JOIN maintenance_windows w ON w.id = o.window_id WHERE " + condition + " ORDER BY o.id";
+    return lives(sql, now);
+  }
+
+  private Future<List<Live>> lives(String sql, Instant now) {
     return pool.preparedQuery(sql).execute(Tuple.of(utc(now))).map(rows -> {
       List<Live> out = new ArrayList<>();
       List<Occurrence> occ = occurrences(rows);

@@ -3,6 +3,7 @@ package iris.maintenance;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import iris.http.HttpProblem;
+import iris.http.Json;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,8 +54,8 @@ public record WindowDraft(String title, String description, String type, String 
         throw HttpProblem.badRequest(key, "unknown field");
       }
     }
-    String title = text(body, "title", 200, true);
-    String description = text(body, "description", 10_000, false);
+    String title = Json.requiredString(body, "title", 200).strip();
+    String description = Json.optionalString(body, "description", 10_000);
     String type = oneOf(body, "type", TYPES, "scheduled");
     String category = oneOf(body, "category", CATEGORIES, "infrastructure");
     Scope scope = scope(body.getValue("scope"));
@@ -79,7 +80,7 @@ public record WindowDraft(String title, String description, String type, String 
     if (!endsAt.isAfter(startsAt)) {
       throw HttpProblem.badRequest("ends_at", "must be after starts_at");
     }
-    String reason = text(body, "reason", 2000, false);
+    String reason = Json.optionalString(body, "reason", 2000);
     Duration length = Duration.between(startsAt, endsAt);
     if (length.compareTo(maxDuration) > 0 && (reason == null || reason.isBlank())) {
       throw HttpProblem.badRequest("ends_at", "the window is longer than the maximum of " + maxDuration
@@ -90,7 +91,7 @@ public record WindowDraft(String title, String description, String type, String 
       if (emergency) {
         throw HttpProblem.badRequest("recurrence", "an emergency window does not recur");
       }
-      String rule = text(body, "recurrence", 500, true);
+      String rule = Json.requiredString(body, "recurrence", 500).strip();
       try {
         recurrence = Recurrence.parse(rule, zone);
       } catch (IllegalArgumentException e) {
@@ -248,23 +249,6 @@ public record WindowDraft(String title, String description, String type, String 
       out.add(s.strip());
     }
     return List.copyOf(out);
-  }
-
-  private static String text(JsonObject body, String field, int max, boolean required) {
-    Object raw = body.getValue(field);
-    if (raw == null) {
-      if (required) {
-        throw HttpProblem.badRequest(field, "is required");
-      }
-      return null;
-    }
-    if (!(raw instanceof String s) || (required && s.isBlank())) {
-      throw HttpProblem.badRequest(field, "must be a non-empty string");
-    }
-    if (s.length() > max) {
-      throw HttpProblem.badRequest(field, "longer than " + max + " characters");
-    }
-    return s;
   }
 
   private static String oneOf(JsonObject body, String field, List<String> allowed, String fallback) {
