@@ -8,11 +8,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import iris.ingest.AlertmanagerPayload;
 import iris.testing.Http;
-import iris.testing.Ports;
 import iris.testing.Sql;
+import iris.testing.TestAlertmanager;
 import iris.testing.TestIris;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -25,47 +23,13 @@ import org.junit.jupiter.api.Test;
  * alerts pushed into Alertmanager become incidents, then are resolved.
  */
 class AlertmanagerE2EIT {
-  private static final String BINARY = "/usr/bin/prometheus-alertmanager";
 
   @Test
   void alertsFromARealAlertmanagerBecomeIncidentsAndAreResolved() throws Exception {
-    assertTrue(Files.isExecutable(Path.of(BINARY)), BINARY + " is missing: apt-get install prometheus-alertmanager (.ci/run does)");
     try (TestIris iris = TestIris.start()) {
       String db = iris.env.get("IRIS_DB_URL");
-      int amPort = Ports.free();
-      Path dir = Files.createTempDirectory("iris-am");
-      Files.writeString(dir.resolve("alertmanager.yml"), """
-          route:
-            receiver: iris
-            group_by: ['alertname']
-            group_wait: 1s
-            group_interval: 2s
-            repeat_interval: 1h
-          receivers:
-            - name: iris
-              webhook_configs:
-                - url: http://127.0.0.1:%d/webhooks/alertmanager
-                  send_resolved: true
-                  http_config:
-                    authorization:
-                      type: Bearer
-                      credentials: %s
-          """.formatted(iris.port, TestIris.WEBHOOK_TOKEN));
-      Process am = new ProcessBuilder(List.of(BINARY,
-          "--config.file=" + dir.resolve("alertmanager.yml"),
-          "--storage.path=" + dir.resolve("data"),
-          "--web.listen-address=127.0.0.1:" + amPort,
-          "--cluster.listen-address="))
-          .redirectErrorStream(true).redirectOutput(dir.resolve("am.log").toFile()).start();
-      try {
-        Http amApi = new Http("http://127.0.0.1:" + amPort);
-        waitFor(() -> {
-          try {
-            return amApi.get("/-/ready", Map.of()).status() == 200;
-          } catch (RuntimeException e) {
-            return false;
-          }
-        }, "Alertmanager ready");
+      try (TestAlertmanager am = TestAlertmanager.start(iris.port)) {
+        Http amApi = am.api();
 
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
         JsonArray alerts = new JsonArray();
@@ -101,9 +65,6 @@ class AlertmanagerE2EIT {
         assertEquals(3, Sql.count(db, "SELECT count(*) FROM incidents WHERE ends_at = ? AND resolved_by = 'alertmanager'",
             java.sql.Timestamp.from(end)));
         assertEquals(4, Sql.count(db, "SELECT count(*) FROM incidents"), "resolution closes, never duplicates");
-      } finally {
-        am.destroy();
-        am.waitFor();
       }
     }
   }

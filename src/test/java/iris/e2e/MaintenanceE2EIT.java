@@ -7,11 +7,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import iris.testing.FakeTeams;
 import iris.testing.Http;
-import iris.testing.Ports;
 import iris.testing.Sql;
+import iris.testing.TestAlertmanager;
 import iris.testing.TestIris;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -24,11 +22,9 @@ import org.junit.jupiter.api.Test;
  * maintenance window: it is muted; once the window ends it reaches the host's maintainer, once.
  */
 class MaintenanceE2EIT {
-  private static final String BINARY = "/usr/bin/prometheus-alertmanager";
 
   @Test
   void aRealAlertUnderAWindowIsMutedAndAfterTheWindowReachesItsMaintainerOnce() throws Exception {
-    assertTrue(Files.isExecutable(Path.of(BINARY)), BINARY + " is missing: apt-get install prometheus-alertmanager (.ci/run does)");
     try (FakeTeams teams = new FakeTeams();
          TestIris iris = TestIris.start(Map.of("IRIS_PIPELINE_POLL_MS", "200"))) {
       String db = iris.env.get("IRIS_DB_URL");
@@ -42,37 +38,8 @@ class MaintenanceE2EIT {
       assertEquals(201, window.status(), window.body());
       long windowId = window.json().getLong("id");
 
-      int amPort = Ports.free();
-      Path dir = Files.createTempDirectory("iris-am");
-      Files.writeString(dir.resolve("alertmanager.yml"), """
-          route:
-            receiver: iris
-            group_by: ['alertname']
-            group_wait: 1s
-            group_interval: 2s
-            repeat_interval: 1h
-          receivers:
-            - name: iris
-              webhook_configs:
-                - url: http://127.0.0.1:%d/webhooks/alertmanager
-                  send_resolved: true
-                  http_config:
-                    authorization:
-                      type: Bearer
-                      credentials: %s
-          """.formatted(iris.port, TestIris.WEBHOOK_TOKEN));
-      Process am = new ProcessBuilder(List.of(BINARY, "--config.file=" + dir.resolve("alertmanager.yml"),
-          "--storage.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address="))
-          .redirectErrorStream(true).redirectOutput(dir.resolve("am.log").toFile()).start();
-      try {
-        Http amApi = new Http("http://127.0.0.1:" + amPort);
-        waitFor(() -> {
-          try {
-            return amApi.get("/-/ready", Map.of()).status() == 200;
-          } catch (RuntimeException e) {
-            return false;
-          }
-        }, "Alertmanager ready");
+      try (TestAlertmanager am = TestAlertmanager.start(iris.port)) {
+        Http amApi = am.api();
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
         JsonArray alerts = new JsonArray().add(new JsonObject()
             .put("labels", new JsonObject().put("alertname", "DiskIoSaturated").put("instance", "db9:9100")
@@ -97,9 +64,6 @@ class MaintenanceE2EIT {
         assertEquals(1, about.stream().filter(p -> p.raw().contains("Maintenance ended: Storage swap")).count(),
             about.stream().map(FakeTeams.Post::raw).toList().toString());
         assertEquals(2, about.size(), "nothing else names the alert");
-      } finally {
-        am.destroy();
-        am.waitFor();
       }
     }
   }
