@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import iris.knowledge.OllamaWriter;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -35,19 +36,21 @@ public final class DeploymentStore {
 
   public record NewDeployment(String service, String environment, String version, List<String> hosts, String status,
                               Instant startedAt, Instant finishedAt, String deployedBy, String url, JsonArray commits,
-                              Change change, Long previousId, String previousVersion, String summary, Long windowId,
-                              String createdBy) {}
+                              Change change, Long previousId, String previousVersion, OllamaWriter.Written summary,
+                              Long windowId, String createdBy) {}
 
   public Future<Long> insert(NewDeployment d) {
     return pool.preparedQuery("""
             INSERT INTO deployments (service, environment, version, hosts, status, started_at, finished_at, deployed_by, url, commits,
-              change, bump, ordered_by, previous_id, previous_version, change_summary, window_id, created_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id""")
+              change, bump, ordered_by, previous_id, previous_version, change_summary, window_id, created_by,
+              summary_generated_by, summary_model, summary_fallback_reason)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id""")
         .execute(Tuple.tuple().addString(d.service()).addString(d.environment()).addString(d.version())
             .addArrayOfString(d.hosts().toArray(String[]::new)).addString(d.status()).addOffsetDateTime(utc(d.startedAt()))
             .addOffsetDateTime(utc(d.finishedAt())).addString(d.deployedBy()).addString(d.url()).addValue(d.commits())
             .addString(d.change().change()).addString(d.change().bump()).addString(d.change().orderedBy()).addLong(d.previousId())
-            .addString(d.previousVersion()).addString(d.summary()).addLong(d.windowId()).addString(d.createdBy()))
+            .addString(d.previousVersion()).addString(d.summary().text()).addLong(d.windowId()).addString(d.createdBy())
+            .addString(d.summary().generatedBy()).addString(d.summary().model()).addString(d.summary().fallbackReason()))
         .map(rows -> rows.iterator().next().getLong("id"));
   }
 
@@ -102,7 +105,9 @@ public final class DeploymentStore {
         .put("deployed_by", r.getString("deployed_by")).put("url", r.getString("url")).put("commits", r.getValue("commits"))
         .put("change", r.getString("change")).put("bump", r.getString("bump")).put("ordered_by", r.getString("ordered_by"))
         .put("previous_id", r.getLong("previous_id")).put("previous_version", r.getString("previous_version"))
-        .put("change_summary", r.getString("change_summary")).put("window_id", r.getLong("window_id"))
+        .put("change_summary", r.getString("change_summary"))
+        .put("summary_generated_by", r.getString("summary_generated_by")).put("summary_model", r.getString("summary_model"))
+        .put("summary_fallback_reason", r.getString("summary_fallback_reason")).put("window_id", r.getLong("window_id"))
         .put("created_by", r.getString("created_by")).put("created_at", text(r.getOffsetDateTime("created_at")));
   }
 

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import iris.OutboundUrl;
 import iris.http.HttpProblem;
 import iris.http.Json;
+import iris.knowledge.OllamaWriter;
 import iris.maintenance.Maintenance;
 import iris.maintenance.MaintenanceNotices;
 import iris.maintenance.MaintenanceStore;
@@ -95,19 +96,28 @@ public final class Deployments {
       JsonObject previous = all.resultAt(0);
       boolean seen = all.resultAt(1);
       Change change = previous == null ? Change.first() : Change.of(previous.getString("version"), version, seen);
-      String summary = ChangeSummary.of(commits);
-      Future<Long> window = windowMax == null ? Future.succeededFuture(null)
-          : maintenance.create(new JsonObject().put("title", "Deployment of " + service + " " + version + " (" + environment + ")")
-              .put("type", "emergency").put("category", "application")
-              .put("description", change.describe(previous == null ? null : previous.getString("version"), version))
-              .put("scope", new JsonObject().put("hosts", new JsonArray(hostNames)).put("services", new JsonArray().add(service)))
-              .put("ends_at", now.plus(windowMax).toString()).put("notify", false), actor).map(w -> w.getLong("id"));
-      return window.compose(windowId -> store.insert(new DeploymentStore.NewDeployment(service, environment, version, hostNames,
-              status, startedAt, finishedAt, deployedBy, url, commits, change, previous == null ? null : previous.getLong("id"),
-              previous == null ? null : previous.getString("version"), summary, windowId, actor))
-          .recover(e -> windowId == null ? Future.failedFuture(e)
-              : maintenance.cancel(windowId, actor, "the deployment could not be recorded").transform(x -> Future.failedFuture(e))));
+      Future<OllamaWriter.Written> summary = OllamaWriter.orTemplate(notices.writer(), "change summary of " + service + " " + version,
+          ChangeSummary.SYSTEM, ChangeSummary.prompt(service, version, previous == null ? null : previous.getString("version"), commits),
+          ChangeSummary.of(commits));
+      return summary.compose(written -> recordAndOpen(previous, change, written, service, environment, version, hostNames, status,
+          startedAt, finishedAt, deployedBy, url, commits, windowMax, now, actor));
     }).compose(store::find).compose(d -> announce(d).map(d));
+  }
+
+  private Future<Long> recordAndOpen(JsonObject previous, Change change, OllamaWriter.Written summary, String service,
+      String environment, String version, List<String> hostNames, String status, Instant startedAt, Instant finishedAt,
+      String deployedBy, String url, JsonArray commits, Duration windowMax, Instant now, String actor) {
+    Future<Long> window = windowMax == null ? Future.succeededFuture(null)
+        : maintenance.create(new JsonObject().put("title", "Deployment of " + service + " " + version + " (" + environment + ")")
+            .put("type", "emergency").put("category", "application")
+            .put("description", change.describe(previous == null ? null : previous.getString("version"), version))
+            .put("scope", new JsonObject().put("hosts", new JsonArray(hostNames)).put("services", new JsonArray().add(service)))
+            .put("ends_at", now.plus(windowMax).toString()).put("notify", false), actor).map(w -> w.getLong("id"));
+    return window.compose(windowId -> store.insert(new DeploymentStore.NewDeployment(service, environment, version, hostNames,
+            status, startedAt, finishedAt, deployedBy, url, commits, change, previous == null ? null : previous.getLong("id"),
+            previous == null ? null : previous.getString("version"), summary, windowId, actor))
+        .recover(e -> windowId == null ? Future.failedFuture(e)
+            : maintenance.cancel(windowId, actor, "the deployment could not be recorded").transform(x -> Future.failedFuture(e))));
   }
 
   /** One message per deployment to the service's maintainers: what changed, who, where, and the change summary. */
@@ -124,7 +134,9 @@ public final class Deployments {
       facts.put("Hosts", String.join(", ", d.getJsonArray("hosts").stream().map(String::valueOf).toList()));
     }
     facts.put("Status", d.getString("status"));
-    facts.put("Summary written by", "template");
+    facts.put("Summary written by", d.getString("summary_generated_by")
+        + (d.getString("summary_model") != null ? " (" + d.getString("summary_model") + ")"
+            : d.getString("summary_fallback_reason") != null ? " (LLM failed: " + d.getString("summary_fallback_reason") + ")" : ""));
     facts.put("Details", "/api/v1/deployments/" + d.getLong("id"));
     Notice notice = new Notice(d.getString("service") + " " + d.getString("version") + " deployed to " + d.getString("environment")
         + ": " + what, d.getString("change_summary"), !d.getString("status").equals("failed"), facts,

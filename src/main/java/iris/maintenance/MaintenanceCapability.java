@@ -5,6 +5,8 @@ import io.vertx.ext.web.Router;
 import iris.Capability;
 import iris.Components;
 import iris.EventAddress;
+import iris.IrisConfig;
+import iris.knowledge.OllamaWriter;
 import iris.notify.Muter;
 import iris.notify.Outbox;
 import iris.registry.HostStore;
@@ -32,7 +34,9 @@ public final class MaintenanceCapability implements Capability {
     this.components = components;
     MaintenanceStore store = new MaintenanceStore(components.pool());
     Outbox outbox = new Outbox(components.pool(), components.leasePool());
-    this.notices = new MaintenanceNotices(store, outbox, components.config());
+    IrisConfig.Ollama ollama = components.config().ollama();
+    OllamaWriter writer = ollama.enabled() ? new OllamaWriter(components.http(), ollama.url(), ollama.chatModel(), ollama.timeout()) : null;
+    this.notices = new MaintenanceNotices(store, outbox, components.config(), writer);
     this.maintenance = new Maintenance(store, new HostStore(components.pool()), new OwnershipStore(components.pool()),
         components.pipeline(), notices, components.config(),
         components.clock(), vertx.eventBus());

@@ -3,6 +3,7 @@ package iris.maintenance;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import iris.IrisConfig;
+import iris.knowledge.OllamaWriter;
 import iris.maintenance.MaintenanceStore.Live;
 import iris.maintenance.MaintenanceStore.Occurrence;
 import iris.maintenance.MaintenanceStore.Person;
@@ -30,11 +31,23 @@ public final class MaintenanceNotices {
   private final MaintenanceStore store;
   private final Outbox outbox;
   private final IrisConfig config;
+  private final OllamaWriter writer;
 
   public MaintenanceNotices(MaintenanceStore store, Outbox outbox, IrisConfig config) {
+    this(store, outbox, config, null);
+  }
+
+  /** With {@code writer} (null: no LLM configured), the summary is written by the LLM, else by the template. */
+  public MaintenanceNotices(MaintenanceStore store, Outbox outbox, IrisConfig config, OllamaWriter writer) {
     this.store = store;
     this.outbox = outbox;
     this.config = config;
+    this.writer = writer;
+  }
+
+  /** The LLM writer the notices use, or null; deployments use the same one for their change summaries. */
+  public OllamaWriter writer() {
+    return writer;
   }
 
   Future<Void> reminder(Live l, Duration before, Instant now) {
@@ -71,16 +84,50 @@ public final class MaintenanceNotices {
     });
   }
 
+  static final String SUMMARY_SYSTEM = """
+      You are Iris, writing the end-of-maintenance notice for on-call engineers. Using ONLY the facts \
+      below, write three to five plain sentences: how the window ended and whether it overran, what \
+      fired and was muted, what resolved, what is still firing (now sent to its owners) and what was \
+      deployed during it. Name alerts, hosts and versions as given; invent nothing. Answer with one \
+      JSON object: {"summary": the text}.""";
+
   Future<Void> summary(Live l, Instant now) {
     Window w = l.window();
     Occurrence o = l.occurrence();
-    return store.mutedIncidents(store.pool(), "m.occurrence_id = $1", o.id()).compose(muted -> {
-      Summary s = Summary.of(w, o, muted);
+    Instant from = o.startedAt() == null ? o.startsAt() : o.startedAt();
+    Instant to = o.endedAt() == null ? now : o.endedAt();
+    return Future.all(store.mutedIncidents(store.pool(), "m.occurrence_id = $1", o.id()),
+        store.deploymentsIn(w.scope(), from, to, 50)).compose(all -> {
+      List<JsonObject> muted = all.resultAt(0);
+      List<JsonObject> deployed = all.resultAt(1);
+      Summary s = Summary.of(w, o, muted, deployed);
       Map<String, String> facts = facts(w, o);
-      facts.put("Ran", local(o.startedAt() == null ? o.startsAt() : o.startedAt(), w) + " – " + local(o.endedAt(), w));
-      facts.put("Written by", "template");
-      return write(l, "summary", new Notice(s.title(), s.text(), s.stillFiring().isEmpty(), facts, null));
+      facts.put("Ran", local(from, w) + " – " + local(o.endedAt(), w));
+      if (!deployed.isEmpty()) {
+        facts.put("Deployments", Summary.deployments(deployed));
+      }
+      return OllamaWriter.orTemplate(writer, "maintenance summary of window " + w.id(), SUMMARY_SYSTEM,
+          summaryPrompt(w, facts, s, muted, deployed), s.text()).compose(written -> {
+            facts.put("Written by", written.by());
+            return store.event(store.pool(), w.id(), o.id(), "summary", null, null, Maintenance.SCHEDULER, null,
+                written.toJson(), now).compose(v -> write(l, "summary",
+                    new Notice(s.title(), written.text(), s.stillFiring().isEmpty(), facts, null)));
+          });
     });
+  }
+
+  /** The facts of the summary, for the LLM: the window, what it muted and their status, what was deployed. */
+  static String summaryPrompt(Window w, Map<String, String> facts, Summary s, List<JsonObject> muted, List<JsonObject> deployed) {
+    StringBuilder p = new StringBuilder("WINDOW\n");
+    facts.forEach((k, v) -> p.append(k).append(": ").append(v).append('\n'));
+    p.append("\nMUTED ALERTS (").append(muted.size()).append(")\n");
+    muted.stream().limit(30).forEach(m -> p.append("- ").append(m.getString("alertname"))
+        .append(m.getString("instance") == null ? "" : " on " + m.getString("instance")).append(": ").append(m.getString("status"))
+        .append('\n'));
+    p.append("\nDEPLOYMENTS DURING THE WINDOW (").append(deployed.size()).append(")\n");
+    deployed.stream().limit(20).forEach(d -> p.append("- ").append(Summary.deployments(List.of(d))).append('\n'));
+    p.append("\nTHE TEMPLATE'S SUMMARY\n").append(s.text()).append('\n');
+    return p.toString();
   }
 
   private Map<String, String> facts(Window w, Occurrence o) {

@@ -376,6 +376,33 @@ public final class MaintenanceStore {
         });
   }
 
+  /**
+   * Deployments (iris.deploy's table) that started between {@code from} and {@code to} on the
+   * scope's hosts or services, the registry's view as in {@link #covered}, oldest first.
+   */
+  public Future<List<JsonObject>> deploymentsIn(Scope scope, Instant from, Instant to, int limit) {
+    return covered(scope).compose(c -> pool.preparedQuery("""
+            SELECT service, environment, version, previous_version, change, bump, status, deployed_by, started_at
+            FROM deployments WHERE started_at >= $1 AND started_at <= $2
+              AND (service = ANY($3) OR hosts && $4)
+            ORDER BY started_at, id LIMIT $5""")
+        .execute(Tuple.tuple().addOffsetDateTime(utc(from)).addOffsetDateTime(utc(to))
+            .addArrayOfString(c.getJsonArray("services").stream().map(String::valueOf).toArray(String[]::new))
+            .addArrayOfString(c.getJsonArray("hosts").stream().map(String::valueOf).toArray(String[]::new))
+            .addInteger(limit))
+        .map(rows -> {
+          List<JsonObject> out = new ArrayList<>();
+          for (Row r : rows) {
+            out.add(new JsonObject().put("service", r.getString("service")).put("environment", r.getString("environment"))
+                .put("version", r.getString("version")).put("previous_version", r.getString("previous_version"))
+                .put("change", r.getString("change")).put("bump", r.getString("bump")).put("status", r.getString("status"))
+                .put("deployed_by", r.getString("deployed_by"))
+                .put("started_at", r.getOffsetDateTime("started_at").toInstant().toString()));
+          }
+          return out;
+        }));
+  }
+
   private static JsonArray toArray(Object v) {
     return v instanceof JsonArray a ? a : v instanceof String s ? new JsonArray(s) : new JsonArray();
   }
