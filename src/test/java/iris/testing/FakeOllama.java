@@ -18,10 +18,10 @@ import java.util.concurrent.Executors;
  * An Ollama on a loopback port speaking the wire format of its API: {@code POST /api/embed}
  * (L2-normalised vectors, here a hashed bag of words in 768 dimensions), {@code POST /api/chat}
  * (non-streaming answers, or the failures a real server gives: 404 for a model not pulled,
- * a slow answer, prose instead of JSON) and {@code GET /api/tags}. Requests are recorded.
+ * a runner that crashed (500), a slow answer, prose instead of JSON) and {@code GET /api/tags}. Requests are recorded.
  */
 public final class FakeOllama implements AutoCloseable {
-  public enum ChatMode { ANSWER, MODEL_NOT_FOUND, SLOW, GARBAGE }
+  public enum ChatMode { ANSWER, MODEL_NOT_FOUND, SERVER_ERROR, SLOW, GARBAGE }
 
   public record Request(String path, JsonObject body) {}
 
@@ -109,6 +109,8 @@ public final class FakeOllama implements AutoCloseable {
     switch (mode) {
       case MODEL_NOT_FOUND -> reply(exchange, 404,
           new JsonObject().put("error", "model \"" + model + "\" not found, try pulling it first"));
+      case SERVER_ERROR -> reply(exchange, 500,
+          new JsonObject().put("error", "llama runner process has terminated: signal: killed"));
       case GARBAGE -> reply(exchange, 200, chatResponse(model, "Sure! The host seems unhappy; have you tried turning it off and on?"));
       case SLOW -> {
         try {
