@@ -147,7 +147,10 @@ class MaintenanceIT {
 
     JsonObject read = iris.api("GET", "/api/v1/maintenance-windows/" + id, null).json();
     assertEquals(2, read.getJsonArray("muted_incidents").size(), read.encode());
-    JsonObject last = read.getJsonArray("history").getJsonObject(read.getJsonArray("history").size() - 1);
+    JsonArray history = read.getJsonArray("history");
+    assertEquals("summary", history.getJsonObject(history.size() - 1).getString("action"), "the summary is recorded after the end");
+    assertEquals("template", history.getJsonObject(history.size() - 1).getJsonObject("detail").getString("generated_by"));
+    JsonObject last = history.getJsonObject(history.size() - 2);
     assertEquals("ended", last.getString("action"));
     assertEquals("kernel rolled out", last.getString("reason"));
     assertEquals(read.getString("created_by"), last.getString("by"));

@@ -254,7 +254,10 @@ class MaintenanceLifecycleIT {
     JsonObject ended = await(maintenance.end(id, "neteng", "done"));
     assertEquals("completed", ended.getString("state"));
     List<String> actions = ended.getJsonArray("history").stream().map(o -> ((JsonObject) o).getString("action")).toList();
-    assertEquals(List.of("created", "started", "extended", "ended"), actions);
+    assertEquals(List.of("created", "started", "extended", "ended", "summary"), actions);
+    JsonObject written = ended.getJsonArray("history").getJsonObject(4).getJsonObject("detail");
+    assertEquals("template", written.getString("generated_by"), "no LLM configured: " + written.encode());
+    assertEquals(null, written.getString("fallback_reason"));
     JsonObject start = ended.getJsonArray("history").getJsonObject(1);
     assertEquals("neteng", start.getString("by"));
     assertEquals("vendor ready early", start.getString("reason"));
