@@ -2,8 +2,8 @@ package iris.notify;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import iris.IrisConfig;
+import iris.enroll.EnrollmentFinished;
 import iris.registry.HostStore;
 import iris.registry.Ownership.Contact;
 import iris.registry.OwnershipStore;
@@ -37,11 +37,10 @@ final class EnrollmentNotices {
    * Writes the notice of a finished job to the outbox, once per recipient and channel (a repeated
    * event adds nothing); returns the new rows' ids.
    *
-   * @param finished {job_id, kind, state, host_id, hostname, target, error, maintainers}
    */
-  Future<List<Long>> handle(JsonObject finished) {
+  Future<List<Long>> handle(EnrollmentFinished finished) {
     Notice notice = notice(finished);
-    String topic = "enrollment:" + finished.getLong("job_id");
+    String topic = "enrollment:" + finished.jobId();
     return maintainerNames(finished).compose(this::recipients).compose(recipients -> {
       List<Outbox.NewMessage> messages = new ArrayList<>();
       for (Map.Entry<Recipient, List<String>> entry : recipients.entrySet()) {
@@ -56,30 +55,29 @@ final class EnrollmentNotices {
     });
   }
 
-  static Notice notice(JsonObject finished) {
-    boolean good = "succeeded".equals(finished.getString("state"));
-    boolean unenroll = "unenroll".equals(finished.getString("kind"));
-    String host = finished.getString("hostname") != null ? finished.getString("hostname") : finished.getString("target", "a host");
+  static Notice notice(EnrollmentFinished finished) {
+    boolean good = "succeeded".equals(finished.state());
+    boolean unenroll = "unenroll".equals(finished.kind());
+    String host = finished.hostname() != null ? finished.hostname() : finished.target() != null ? finished.target() : "a host";
     String what = unenroll ? "Unenrollment" : "Enrollment";
     String title = what + " of " + host + (good ? " succeeded" : " failed");
     String text = good
         ? (unenroll ? "Its Prometheus targets are removed and it is no longer in the registry."
             : "Grafana Alloy runs on the host and Prometheus scrapes it.")
-        : "Iris stopped at this step: " + finished.getString("error", "unknown");
+        : "Iris stopped at this step: " + (finished.error() != null ? finished.error() : "unknown");
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("Host", host);
-    if (finished.getString("target") != null) {
-      facts.put("Address", finished.getString("target"));
+    if (finished.target() != null) {
+      facts.put("Address", finished.target());
     }
-    facts.put("Job", "/api/v1/hosts/enrollments/" + finished.getLong("job_id"));
+    facts.put("Job", "/api/v1/hosts/enrollments/" + finished.jobId());
     return new Notice(title, text, good, facts, null);
   }
 
-  private Future<List<String>> maintainerNames(JsonObject finished) {
-    Set<String> names = new LinkedHashSet<>();
-    finished.getJsonArray("maintainers", new JsonArray()).forEach(n -> names.add(String.valueOf(n)));
-    Long hostId = finished.getLong("host_id");
-    if (hostId == null || "unenroll".equals(finished.getString("kind"))) {
+  private Future<List<String>> maintainerNames(EnrollmentFinished finished) {
+    Set<String> names = new LinkedHashSet<>(finished.maintainers());
+    Long hostId = finished.hostId();
+    if (hostId == null || "unenroll".equals(finished.kind())) {
       return Future.succeededFuture(new ArrayList<>(names));
     }
     return hosts.find(hostId).map(host -> {

@@ -3,7 +3,6 @@ package iris.notify;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import iris.Components;
 import iris.EventAddress;
 import iris.IrisConfig;
@@ -61,9 +60,9 @@ public final class NotifierVerticle extends VerticleBase {
         p.lease(), p.poll(), flow::work);
     vertx.setPeriodic(1000, 1000, id -> sendDue());
     EnrollmentNotices notices = new EnrollmentNotices(new HostStore(components.pool()), owners, outbox, channels, config);
-    var finished = vertx.eventBus().<JsonObject>consumer(EventAddress.ENROLL_FINISHED.address(),
-        m -> notices.handle(m.body()).onSuccess(ids -> ids.forEach(deliver::attempt))
-            .onFailure(e -> LOG.warn("Cannot write the enrollment notice of job {}: {}", m.body().getLong("job_id"), e.toString())));
+    var finished = EventAddress.ENROLL_FINISHED.consumer(vertx.eventBus(),
+        job -> notices.handle(job).onSuccess(ids -> ids.forEach(deliver::attempt))
+            .onFailure(e -> LOG.warn("Cannot write the enrollment notice of job {}: {}", job.jobId(), e.toString())));
     return Future.join(loop.start(), finished.completion());
   }
 

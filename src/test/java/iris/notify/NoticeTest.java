@@ -6,13 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import iris.Templates;
+import iris.enroll.EnrollmentFinished;
 import iris.testing.AdaptiveCardShape;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NoticeTest {
-  private static final JsonObject FAILED = new JsonObject().put("job_id", 7).put("kind", "enroll").put("state", "failed")
-      .put("hostname", "db-<1>").put("target", "10.0.0.9:22").put("error", "install: apt said <no>");
+  private static final EnrollmentFinished FAILED = new EnrollmentFinished(7, "enroll", "failed", null, "db-<1>", "10.0.0.9:22",
+      "install: apt said <no>", List.of());
 
   @Test
   void failedEnrollmentCardIsAValidAttentionCard() {
@@ -32,7 +34,7 @@ class NoticeTest {
     assertTrue(email.text().contains("Iris stopped at this step: install: apt said <no>"), email.text());
     assertTrue(email.html().contains("apt said &lt;no&gt;"), email.html());
     assertFalse(email.html().contains("<no>"), email.html());
-    JsonObject ok = FAILED.copy().put("state", "succeeded").put("hostname", "web-1");
+    EnrollmentFinished ok = new EnrollmentFinished(7, "enroll", "succeeded", null, "web-1", "10.0.0.9:22", null, List.of());
     assertTrue(new EmailRenderer(new Templates(Path.of("templates"))).renderNotice(EnrollmentNotices.notice(ok))
         .toCompletionStage().toCompletableFuture().join().subject().startsWith("[OK] Enrollment of web-1 succeeded"));
   }
