@@ -4,12 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import iris.knowledge.OllamaErrors;
+import iris.knowledge.OllamaChat;
 import iris.knowledge.SearchResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Ollama's {@code POST /api/chat}, non-streaming, with a JSON schema for the answer. The prompt
@@ -39,51 +38,23 @@ public final class OllamaNarrator implements Narrator {
 
   private static final int RUNBOOK_CHARS = 6000;
 
-  private final WebClient client;
-  private final String url;
+  private final OllamaChat chat;
   private final String model;
-  private final Duration timeout;
 
   public OllamaNarrator(WebClient client, String url, String model, Duration timeout) {
-    this.client = client;
-    this.url = url;
+    this.chat = new OllamaChat(client, url, model, timeout);
     this.model = model;
-    this.timeout = timeout;
   }
 
   @Override
   public Future<Narrative> write(AlertContext alert, Retrieved context) {
-    JsonObject request = new JsonObject()
-        .put("model", model)
-        .put("stream", false)
-        .put("format", SCHEMA)
-        .put("options", new JsonObject().put("temperature", 0.2))
-        .put("messages", new JsonArray()
-            .add(new JsonObject().put("role", "system").put("content", SYSTEM))
-            .add(new JsonObject().put("role", "user").put("content", prompt(alert, context))));
-    return client.postAbs(url + "/api/chat").timeout(timeout.toMillis()).sendJsonObject(request)
-        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .compose(response -> {
-          if (response.statusCode() != 200) {
-            return Future.failedFuture("Ollama answered " + response.statusCode() + ": " + OllamaErrors.message(response.bodyAsString()));
-          }
-          JsonObject body;
-          try {
-            body = response.bodyAsJsonObject();
-          } catch (RuntimeException e) {
-            return Future.failedFuture("Ollama's answer is not JSON");
-          }
-          JsonObject message = body == null ? null : body.getJsonObject("message");
-          String content = message == null ? null : message.getString("content");
-          if (content == null) {
-            return Future.failedFuture("Ollama's answer has no message content");
-          }
-          try {
-            return Future.succeededFuture(Narrative.parse(content, "llm", model));
-          } catch (IllegalArgumentException e) {
-            return Future.failedFuture("unusable LLM output: " + e.getMessage());
-          }
-        });
+    return chat.content(SYSTEM, prompt(alert, context), SCHEMA, new JsonObject().put("temperature", 0.2)).compose(content -> {
+      try {
+        return Future.succeededFuture(Narrative.parse(content, "llm", model));
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture("unusable LLM output: " + e.getMessage());
+      }
+    });
   }
 
   /** The user message: the alert, then each context document under a short label to cite. */

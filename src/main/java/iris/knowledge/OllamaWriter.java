@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,52 +46,32 @@ public final class OllamaWriter {
     }
   }
 
-  private final WebClient client;
-  private final String url;
-  private final String model;
-  private final Duration timeout;
+  private final OllamaChat chat;
 
   public OllamaWriter(WebClient client, String url, String model, Duration timeout) {
-    this.client = client;
-    this.url = url;
-    this.model = model;
-    this.timeout = timeout;
+    this.chat = new OllamaChat(client, url, model, timeout);
   }
 
   public String model() {
-    return model;
+    return chat.model();
   }
 
   /** The summary the model wrote for {@code prompt}; fails with the reason on a timeout, an HTTP error or unusable output. */
   public Future<String> write(String system, String prompt) {
     String bounded = prompt.length() > PROMPT_CHARS ? prompt.substring(0, PROMPT_CHARS) + "\n[cut]" : prompt;
-    JsonObject request = new JsonObject().put("model", model).put("stream", false).put("format", SCHEMA)
-        .put("options", new JsonObject().put("temperature", 0.2).put("num_predict", OUTPUT_TOKENS))
-        .put("messages", new JsonArray()
-            .add(new JsonObject().put("role", "system").put("content", system))
-            .add(new JsonObject().put("role", "user").put("content", bounded)));
-    return client.postAbs(url + "/api/chat").timeout(timeout.toMillis()).sendJsonObject(request)
-        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .compose(response -> {
-          if (response.statusCode() != 200) {
-            return Future.failedFuture("Ollama answered " + response.statusCode() + ": " + OllamaErrors.message(response.bodyAsString()));
-          }
-          try {
-            JsonObject message = response.bodyAsJsonObject().getJsonObject("message");
-            String content = message == null ? null : message.getString("content");
-            if (content == null) {
-              return Future.failedFuture("Ollama's answer has no message content");
-            }
-            Object summary = new JsonObject(content).getValue("summary");
-            if (!(summary instanceof String s) || s.isBlank()) {
-              return Future.failedFuture("unusable LLM output: no summary");
-            }
-            String text = s.strip();
-            return Future.succeededFuture(text.length() > OUTPUT_CHARS ? text.substring(0, OUTPUT_CHARS - 1) + "…" : text);
-          } catch (DecodeException | ClassCastException e) {
-            return Future.failedFuture("unusable LLM output: not the asked-for JSON");
-          }
-        });
+    JsonObject options = new JsonObject().put("temperature", 0.2).put("num_predict", OUTPUT_TOKENS);
+    return chat.content(system, bounded, SCHEMA, options).compose(content -> {
+      try {
+        Object summary = new JsonObject(content).getValue("summary");
+        if (!(summary instanceof String s) || s.isBlank()) {
+          return Future.failedFuture("unusable LLM output: no summary");
+        }
+        String text = s.strip();
+        return Future.succeededFuture(text.length() > OUTPUT_CHARS ? text.substring(0, OUTPUT_CHARS - 1) + "…" : text);
+      } catch (DecodeException | ClassCastException e) {
+        return Future.failedFuture("unusable LLM output: not the asked-for JSON");
+      }
+    });
   }
 
   /** The LLM's text when {@code writer} is configured, else (or when it fails) {@code template}, with who wrote it. */
