@@ -230,7 +230,7 @@ public record IrisConfig(
             source.integer("db.embedded_port", 0, 65535)),
         redisUrl,
         new Webhook(source.string("webhook.token").strip(), !source.isSet("webhook.token"),
-            source.integer("webhook.max_body_bytes", 1024, 256 * 1024 * 1024),
+            source.integer("webhook.max_body_bytes", 1024, 1024 * 1024 * 1024),
             Duration.ofMillis(source.integer("webhook.batch_window_ms", 0, 1000)),
             source.integer("webhook.batch_max_alerts", 1, 100_000),
             source.integer("webhook.max_in_flight", 1, 64),

@@ -20,7 +20,7 @@ class ConfigSourceTest {
     assertEquals(8080, c.http().port());
     assertTrue(c.db().embedded());
     assertTrue(c.auth().enabled());
-    assertEquals(5 * 1024 * 1024, c.webhook().maxBodyBytes());
+    assertEquals(64 * 1024 * 1024, c.webhook().maxBodyBytes());
     assertEquals(EnumSet.allOf(Role.class), c.roles());
     assertFalse(c.cluster().enabled());
   }

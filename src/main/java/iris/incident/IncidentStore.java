@@ -71,6 +71,9 @@ public final class IncidentStore {
            LEFT JOIN enrichments e ON e.id = i.enrichment_id""".formatted(extraColumns);
   }
 
+  /** Alerts per INSERT statement when one transaction stores more. */
+  static final int UPSERT_CHUNK = 5000;
+
   private final Pool pool;
   private final Pool ingestPool;
 
@@ -91,7 +94,7 @@ public final class IncidentStore {
 
   private Future<List<IncidentChange>> upsert(IngestBatch batch, int triesLeft) {
     return ingestPool.withTransaction(conn -> upsertGroups(conn, batch.groups(), batch.traceParents())
-            .compose(groupIds -> upsertIncidents(conn, batch.sortedAlerts(), groupIds)))
+            .compose(groupIds -> upsertInChunks(conn, batch.sortedAlerts(), groupIds)))
         .recover(failure -> triesLeft > 1 && retryable(failure)
             ? upsert(batch, triesLeft - 1)
             : Future.failedFuture(failure));
@@ -139,6 +142,23 @@ public final class IncidentStore {
       }
       return ids;
     });
+  }
+
+  /**
+   * A huge group (a datacenter down: 50,000 alerts) goes in several statements of one
+   * transaction, so no single statement's parameters hold tens of megabytes at once.
+   */
+  private Future<List<IncidentChange>> upsertInChunks(SqlConnection conn, List<Alert> alerts, long[] groupIds) {
+    if (alerts.size() <= UPSERT_CHUNK) {
+      return upsertIncidents(conn, alerts, groupIds);
+    }
+    List<IncidentChange> changes = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < alerts.size(); from += UPSERT_CHUNK) {
+      List<Alert> chunk = alerts.subList(from, Math.min(alerts.size(), from + UPSERT_CHUNK));
+      chain = chain.compose(v -> upsertIncidents(conn, chunk, groupIds).map(changes::addAll).mapEmpty());
+    }
+    return chain.map(v -> changes);
   }
 
   private Future<List<IncidentChange>> upsertIncidents(SqlConnection conn, List<Alert> alerts, long[] groupIds) {

@@ -1,20 +1,16 @@
 package iris.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import iris.http.HttpProblem;
 import iris.incident.Alert;
 import iris.incident.AlertGroup;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -29,8 +25,7 @@ import java.util.TreeMap;
  * fail the transaction it shares with other requests.
  */
 public final class AlertmanagerPayload {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
   // Go's time cannot write a later year in JSON, and PostgreSQL's timestamp range ends in 294276.
   private static final Instant LAST_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
@@ -45,21 +40,13 @@ public final class AlertmanagerPayload {
 
   private AlertmanagerPayload() {}
 
+  /** The whole body at once; the webhook itself reads it as a stream ({@link PayloadStream}). */
   public static Parsed parse(byte[] body) {
-    if (body == null || body.length == 0) {
-      throw HttpProblem.badRequest("body", "empty; an Alertmanager webhook payload (JSON object) expected");
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw HttpProblem.badRequest("body", "malformed JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw HttpProblem.badRequest("body", "unreadable body");
-    }
-    if (root == null || !root.isObject()) {
-      throw HttpProblem.badRequest("body", "must be a JSON object (Alertmanager webhook payload)");
-    }
+    return PayloadStream.parse(body);
+  }
+
+  /** The group's own fields (the root object without its alerts, which are read one by one). */
+  static AlertGroup group(JsonNode root) {
     JsonNode version = root.get("version");
     if (version == null || version.isNull()) {
       throw HttpProblem.badRequest("version", "missing; Alertmanager webhook version \"4\" expected");
@@ -75,7 +62,7 @@ public final class AlertmanagerPayload {
     if (!alerts.isArray()) {
       throw HttpProblem.badRequest("alerts", "must be an array");
     }
-    AlertGroup group = new AlertGroup(
+    return new AlertGroup(
         bounded(optionalText(root, "receiver", ""), "receiver", MAX_RECEIVER_BYTES),
         bounded(optionalText(root, "groupKey", ""), "groupKey", MAX_KEY_BYTES),
         optionalText(root, "externalURL", null),
@@ -84,14 +71,9 @@ public final class AlertmanagerPayload {
         labelMap(root.get("commonLabels"), "commonLabels"),
         labelMap(root.get("commonAnnotations"), "commonAnnotations"),
         truncated(root.get("truncatedAlerts")));
-    List<Alert> parsed = new ArrayList<>(alerts.size());
-    for (int i = 0; i < alerts.size(); i++) {
-      parsed.add(alert(alerts.get(i), "alerts[" + i + "]"));
-    }
-    return new Parsed(group, parsed);
   }
 
-  private static Alert alert(JsonNode node, String path) {
+  static Alert alert(JsonNode node, String path) {
     if (!node.isObject()) {
       throw HttpProblem.badRequest(path, "must be an object");
     }

@@ -19,9 +19,9 @@ import java.util.function.Consumer;
  * while the allowed transactions are in flight, new requests queue and leave with the next one,
  * so batches grow with load and latency stays low when idle.
  *
- * <p>The queue is bounded: beyond {@code maxQueuedRequests} or {@code maxQueuedAlerts} a request
- * is refused as {@code busy} at once (a request that finds the queue empty is always taken, so a
- * large one is slow, never refused forever). A batch that fails while PostgreSQL is reachable is
+ * <p>The queue is bounded: once {@code maxQueuedRequests} requests or {@code maxQueuedAlerts}
+ * alerts wait, a request is refused as {@code busy} at once (a request that finds less waiting is
+ * taken however large, so a large one is slow, never refused forever). A batch that fails while PostgreSQL is reachable is
  * stored again request by request, so a request the database refuses fails alone.
  *
  * <p>Not thread-safe: one instance per event loop, used only from its context.
@@ -60,8 +60,9 @@ public final class IngestBatcher {
   /** Completes when the payload is committed; fails with a {@link Refusal} (or its cause) otherwise. */
   public Future<Void> submit(AlertmanagerPayload.Parsed payload) {
     int size = payload.alerts().size();
-    if (!queue.isEmpty()
-        && (queue.size() >= bounds.maxQueuedRequests() || queuedAlerts + size > bounds.maxQueuedAlerts())) {
+    // The bound is on what already waits, so one large group (a whole datacenter down) is taken
+    // whenever the queue is under it: memory stays within the bound plus one body.
+    if (queue.size() >= bounds.maxQueuedRequests() || queuedAlerts >= bounds.maxQueuedAlerts()) {
       return Future.failedFuture(Refusal.busy(queue.size(), queuedAlerts));
     }
     Promise<Void> promise = Promise.promise();

@@ -2,6 +2,7 @@ package iris.ingest;
 
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import iris.Capability;
 import iris.Components;
 import iris.IrisConfig;
@@ -12,10 +13,17 @@ import iris.incident.StageLoop;
 public final class IngestCapability implements Capability {
   private final Components components;
   private final IngestMetrics metrics;
+  private final TooLargeRefusals tooLarge;
 
   public IngestCapability(Components components) {
     this.components = components;
     this.metrics = new IngestMetrics(components.registry());
+    this.tooLarge = new TooLargeRefusals(components.clock(), metrics);
+  }
+
+  @Override
+  public void registerReadinessChecks(HealthCheckHandler ready) {
+    tooLarge.register(ready, components.config().webhook().maxBodyBytes());
   }
 
   @Override
@@ -40,7 +48,7 @@ public final class IngestCapability implements Capability {
         },
         new IngestBatcher.Bounds(webhook.batchWindow(), webhook.batchMaxAlerts(), webhook.maxInFlight(),
             webhook.maxQueuedRequests(), webhook.maxQueuedAlerts()));
-    new WebhookRoutes(webhook.token(), webhook.maxBodyBytes(), webhook.retryAfterSeconds(), batcher, metrics)
+    new WebhookRoutes(webhook.token(), webhook.maxBodyBytes(), webhook.retryAfterSeconds(), batcher, metrics, tooLarge)
         .addRoutes(router);
   }
 }

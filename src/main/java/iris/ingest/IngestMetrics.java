@@ -21,6 +21,7 @@ public final class IngestMetrics {
   private final Timer commitLatency;
   private final Counter batchesSplit;
   private final Map<Integer, Counter> requestsByStatus = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
   private final Map<Refusal.Reason, Counter> refusals = new EnumMap<>(Refusal.Reason.class);
   private final AtomicInteger queuedRequests = new AtomicInteger();
   private final AtomicInteger queuedAlerts = new AtomicInteger();
@@ -48,6 +49,13 @@ public final class IngestMetrics {
         .description("Webhook requests waiting for a group-commit transaction").register(registry);
     Gauge.builder("iris.ingest.queued.alerts", queuedAlerts, AtomicInteger::get)
         .description("Alerts waiting for a group-commit transaction").register(registry);
+    rejected("too_large", 0); // present from the start, so an alert rule can use increase() on it
+  }
+
+  private void rejected(String reason, int by) {
+    rejections.computeIfAbsent(reason, r -> Counter.builder("iris.webhook.rejected")
+        .description("Webhook requests refused with a 4xx that Alertmanager will not retry, by reason")
+        .tag("reason", r).register(registry)).increment(by);
   }
 
   /** Requests and alerts entering (positive) or leaving (negative) a batcher's queue. */
@@ -62,6 +70,11 @@ public final class IngestMetrics {
 
   public void refused(Refusal.Reason reason) {
     refusals.get(reason).increment();
+  }
+
+  /** A webhook refused for good (413 too_large, 400 invalid): Alertmanager drops these alerts. */
+  public void rejected(String reason) {
+    rejected(reason, 1);
   }
 
   public void request(int status) {
