@@ -64,6 +64,19 @@
     <tr><td style="${cell}">${a.alertname}</td><td style="${cell}">${a.instance}</td><td style="${cell}">${a.severity}</td><td style="${cell}">${a.since}</td></tr>
 </#list>
   </table>
+<#if (count > alerts?size)>
+  <p style="margin:6px 0 0 0;color:#666;">and ${(count - alerts?size)?string(",##0")} more<#if counts?has_content>; all ${count?string(",##0")} by name:</#if></p>
+<#if counts?has_content>
+  <ul style="margin:4px 0 0 0;padding-left:20px;color:#666;">
+<#list counts as c>
+    <li>${c.alertname}<#if c.severity?has_content> (${c.severity})</#if>: ${c.alerts?string(",##0")}</li>
+</#list>
+  </ul>
+</#if>
+</#if>
+<#if (not_sent > 0)>
+  <p style="margin:6px 0 0 0;color:#b71c1c;">and ${not_sent?string(",##0")} more alerts Alertmanager did not send (its max_alerts); Alertmanager's UI lists them all</p>
+</#if>
 </#if>
 <#if links?has_content>
   <p style="margin:16px 0 0 0;">

@@ -4,7 +4,9 @@
      duration (resolved groups only, e.g. "1 h 12 min"), group_id,
      summary, probable_cause, remediation (list of steps, in order),
      others [{alertname, summary, probable_cause, remediation, runbook}] (the group's other alert names),
-     alerts [{alertname, instance, severity, since ("2026-11-24 03:12 UTC" or empty)}],
+     alerts [{alertname, instance, severity, since ("2026-11-24 03:12 UTC" or empty)}] (the first of count),
+     counts [{alertname, severity, alerts}] (all count alerts by name, when alerts lists only some),
+     not_sent (alerts Alertmanager left out of its webhook, 0 if none),
      links [{title, url}] (http and https only), generated_by ("llm", "template" or empty). -->
 ${subject}
 
@@ -47,6 +49,15 @@ ALERTS (${count?c})
 <#list alerts as a>
 - ${a.alertname}<#if a.instance?has_content> on ${a.instance}</#if><#if a.severity?has_content> [${a.severity}]</#if><#if a.since?has_content> since ${a.since}</#if>
 </#list>
+<#if (count > alerts?size)>
+- and ${(count - alerts?size)?string(",##0")} more<#if counts?has_content>; all ${count?string(",##0")} by name:</#if>
+<#list counts as c>
+  ${c.alertname}<#if c.severity?has_content> [${c.severity}]</#if>: ${c.alerts?string(",##0")}
+</#list>
+</#if>
+<#if (not_sent > 0)>
+- and ${not_sent?string(",##0")} more alerts Alertmanager did not send (its max_alerts); Alertmanager's UI lists them all
+</#if>
 
 </#if>
 <#if links?has_content>

@@ -101,6 +101,19 @@ public final class EnrichmentStore {
     });
   }
 
+  /** Of {@code ids}, those with notes or a root cause to learn (one query, however many resolved at once). */
+  public Future<List<Long>> withNotes(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String sql = "SELECT id FROM incidents WHERE id = ANY($1) AND (root_cause IS NOT NULL OR resolution_notes IS NOT NULL)";
+    return pool.preparedQuery(sql).execute(Tuple.of(ids.toArray(Long[]::new))).map(rows -> {
+      List<Long> out = new ArrayList<>();
+      rows.forEach(r -> out.add(r.getLong("id")));
+      return out;
+    });
+  }
+
   public Future<Void> markLearned(long incidentId) {
     return pool.preparedQuery("UPDATE incidents SET learned_at = now() WHERE id = $1").execute(Tuple.of(incidentId)).mapEmpty();
   }

@@ -38,6 +38,8 @@ public final class EnrichmentVerticle extends VerticleBase {
   private static final int GROUP_SLICE = 1000;
   /** The slice while the intake is busy: each incident moved costs PostgreSQL what the intake needs. */
   private static final int BUSY_SLICE = 100;
+  /** Incidents one claim enriches at most (its lease is {@code pipeline.lease_seconds}). */
+  private static final int MAX_PER_CLAIM = 100_000;
   /** Alert names of one group enriched at the same time. */
   private static final int KINDS_AT_ONCE = 4;
   static final String STORM = "the intake is under storm load: template used instead of the LLM";
@@ -93,18 +95,36 @@ public final class EnrichmentVerticle extends VerticleBase {
 
   /** One claimed group: its resolutions pass on, each alert name of its firing incidents is enriched once. */
   private Future<Void> work(Claim claim) {
-    int slice = components.intakeLoad().busy() ? BUSY_SLICE : GROUP_SLICE;
+    return slices(claim, components.intakeLoad().busy() ? BUSY_SLICE : GROUP_SLICE, 0)
+        .onSuccess(v -> StageLoop.wake(vertx.eventBus(), Stage.NOTIFY));
+  }
+
+  /**
+   * Slice after slice until the group has nothing waiting (up to {@link #MAX_PER_CLAIM}), so the
+   * notifier, which cannot claim a group while it is held, never sees a large group half enriched
+   * and sends it as one message. Later slices reuse the enrichment the first one made.
+   */
+  private Future<Void> slices(Claim claim, int slice, int done) {
+    return slice(claim, slice).compose(taken -> taken == slice && done + taken + GROUP_SLICE <= MAX_PER_CLAIM
+        ? slices(claim, GROUP_SLICE, done + taken)
+        : Future.succeededFuture());
+  }
+
+  /** One slice of the group's waiting incidents; returns how many it took. */
+  private Future<Integer> slice(Claim claim, int slice) {
     return store.waiting(claim.groupId(), slice, settings.reuse()).compose(waiting -> {
       List<Long> resolved = waiting.stream().filter(w -> "resolved".equals(w.status())).map(Waiting::id).toList();
       Map<String, List<Waiting>> byName = new LinkedHashMap<>();
       waiting.stream().filter(w -> "firing".equals(w.status()))
           .forEach(w -> byName.computeIfAbsent(w.alertname(), k -> new ArrayList<>()).add(w));
-      Future<Void> passed = pipeline.enriched(claim, resolved, (Long) null).map(moved -> {
-        moved.forEach(id -> learner.learn(id).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", id, e.getMessage())));
+      // Only annotated ones have anything to learn: a group of 20,000 resolved alerts is one query, not 20,000.
+      Future<Void> passed = pipeline.enriched(claim, resolved, (Long) null).compose(store::withNotes).map(toLearn -> {
+        toLearn.forEach(id -> learner.learn(id).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", id, e.getMessage())));
         return null;
       });
-      return passed.compose(v -> inSlices(new ArrayList<>(byName.values()), incidents -> enrichKind(claim, incidents)));
-    }).onSuccess(v -> StageLoop.wake(vertx.eventBus(), Stage.NOTIFY));
+      return passed.compose(v -> inSlices(new ArrayList<>(byName.values()), incidents -> enrichKind(claim, incidents)))
+          .map(v -> waiting.size());
+    });
   }
 
   /** Runs {@code task} over {@code items}, {@link #KINDS_AT_ONCE} at a time. */

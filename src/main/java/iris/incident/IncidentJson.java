@@ -48,7 +48,9 @@ final class IncidentJson {
           .put("external_url", row.getString("external_url"))
           .put("group_labels", row.getValue("group_labels"))
           .put("common_labels", row.getValue("common_labels"))
-          .put("common_annotations", row.getValue("common_annotations")));
+          .put("common_annotations", row.getValue("common_annotations"))
+          // alerts of the group Alertmanager left out of its last webhook (its max_alerts)
+          .put("truncated_alerts", row.getColumnIndex("truncated_alerts") < 0 ? null : row.getInteger("truncated_alerts")));
     }
     return json;
   }

@@ -65,7 +65,7 @@ public final class IncidentStore {
   private static String select(String extraColumns) {
     return """
       SELECT i.*, EXTRACT(EPOCH FROM i.ends_at - i.starts_at)::float8 AS duration_seconds,
-             g.receiver, g.group_key, g.external_url, g.group_labels, g.common_labels, g.common_annotations,
+             g.receiver, g.group_key, g.external_url, g.group_labels, g.common_labels, g.common_annotations, g.truncated_alerts,
              e.result AS enrichment%s
       FROM incidents i LEFT JOIN alert_groups g ON g.id = i.group_id
            LEFT JOIN enrichments e ON e.id = i.enrichment_id""".formatted(extraColumns);

@@ -102,7 +102,7 @@ public final class AdaptiveCard {
     if (!n.resolved()) {
       addNarrative(body, n);
     }
-    addAlerts(body, n.alerts() == null ? List.of() : n.alerts());
+    addAlerts(body, n);
     if (!n.resolved()) {
       addSource(body, n.generatedBy());
     }
@@ -195,17 +195,50 @@ public final class AdaptiveCard {
     return String.join("\r", lines);
   }
 
-  private void addAlerts(JsonArray body, List<AlertLine> alerts) {
+  /** The first alerts as lines; a larger group's rest counted by alert name and severity. */
+  private void addAlerts(JsonArray body, Notification n) {
+    List<AlertLine> alerts = n.alerts() == null ? List.of() : n.alerts();
     if (alerts.isEmpty()) {
       return;
     }
     JsonArray items = new JsonArray();
     alerts.stream().limit(MAX_ALERTS).forEach(a -> items.add(textBlock(alertLine(a)).put("spacing", "None")));
-    if (alerts.size() > MAX_ALERTS) {
-      items.add(textBlock("and " + (alerts.size() - MAX_ALERTS) + " more").put("isSubtle", true).put("spacing", "Small"));
+    int shown = Math.min(alerts.size(), MAX_ALERTS);
+    int rest = Math.max(n.extent().alerts(), alerts.size()) - shown;
+    if (rest > 0) {
+      items.add(textBlock(restLine(rest, n.extent().alerts(), n.extent().alerts() > alerts.size() ? n.extent().counts() : List.of()))
+          .put("isSubtle", true).put("wrap", true).put("spacing", "Small"));
+    }
+    if (n.extent().notSent() > 0) {
+      items.add(textBlock("and " + number(n.extent().notSent()) + " more alerts Alertmanager did not send"
+              + " (its max_alerts); Alertmanager's UI lists them all").put("color", "Attention").put("wrap", true)
+          .put("spacing", "Small"));
     }
     body.add(heading("Alerts"));
     body.add(new JsonObject().put("type", "Container").put("spacing", "Small").put("items", items));
+  }
+
+  /** "and 19,980 more; all 20,000 by name: NodeDown (critical) 19,500 · DiskFull (warning) 500". */
+  private String restLine(int rest, int total, List<Notification.Count> counts) {
+    String line = "and " + number(rest) + " more";
+    if (counts.isEmpty()) {
+      return line;
+    }
+    List<String> parts = new ArrayList<>();
+    int counted = 0;
+    for (Notification.Count c : counts) {
+      counted += c.alerts();
+      parts.add(TeamsMarkdown.inline(blank(c.alertname()) ? "(unnamed)" : c.alertname(), cap(MAX_FIELD))
+          + (blank(c.severity()) ? "" : " (" + TeamsMarkdown.inline(c.severity(), cap(MAX_FIELD)) + ")") + " " + number(c.alerts()));
+    }
+    if (counted < total) {
+      parts.add("others " + number(total - counted));
+    }
+    return line + "; all " + number(total) + " by name: " + String.join(" · ", parts);
+  }
+
+  static String number(int n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   /** name · instance · severity · since: the alert name in bold, the rest as written. */

@@ -9,10 +9,8 @@ import iris.incident.Pipeline;
 import iris.notify.NotifyStore.Pending;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
+import java.util.Locale;
 import java.util.List;
 import java.util.Set;
 
@@ -27,17 +25,22 @@ final class Composer {
   private Composer() {}
 
   static Notification compose(long groupId, String kind, List<Pending> incidents) {
-    List<Pending> sorted = new ArrayList<>(incidents);
-    sorted.sort(Comparator.comparingInt((Pending p) -> rank(p.severity())).thenComparing(Pending::id));
+    return compose(groupId, Draft.of(kind, null, incidents));
+  }
+
+  /** The message of a draft: its lines and findings from the sample it kept, its size from its counts. */
+  static Notification compose(long groupId, Draft draft) {
+    String kind = draft.kind;
+    List<Pending> sorted = draft.lines();
     Pending lead = sorted.get(0);
     JsonObject enrichment = lead.enrichment() == null ? new JsonObject() : lead.enrichment();
     Set<String> names = new LinkedHashSet<>();
-    sorted.forEach(p -> names.add(p.alertname()));
+    draft.firstOfEachName().forEach(p -> names.add(p.alertname()));
     String where = lead.instance() == null ? "" : " on " + lead.instance();
-    String more = incidents.size() > 1 ? " (" + incidents.size() + " alerts)" : "";
+    int total = draft.size() + draft.notSent();
+    String more = total > 1 ? " (" + String.format(Locale.ROOT, "%,d", total) + " alerts)" : "";
     boolean resolved = "resolved".equals(kind);
-    String again = resolved ? null : sorted.stream().map(Pending::note)
-        .filter(n -> n != null && n.startsWith(Pipeline.STILL_FIRING)).findFirst().orElse(null);
+    String again = resolved ? null : draft.stillFiring();
     String title = (resolved ? "Resolved: " : again != null ? "Still firing after maintenance: " : "")
         + String.join(", ", names) + where + more;
     String summary = enrichment.getString("summary",
@@ -52,25 +55,19 @@ final class Composer {
     List<String> steps = enrichment.getJsonArray("remediation", new JsonArray()).stream().map(String::valueOf).toList();
     List<AlertLine> lines = sorted.stream().map(p -> new AlertLine(p.alertname(), p.instance(), p.severity(),
         p.startsAt() == null ? null : p.startsAt().toInstant())).toList();
-    Duration duration = null;
-    if (resolved) {
-      duration = sorted.stream().filter(p -> p.endsAt() != null && p.startsAt() != null)
-          .map(p -> Duration.between(p.startsAt(), p.endsAt())).max(Comparator.naturalOrder()).orElse(null);
-    }
+    Duration duration = resolved ? draft.longest() : null;
     return new Notification(groupId, kind, lead.severity() == null ? "" : lead.severity(), title,
         resolved ? "Resolved after " + (duration == null ? "an unknown time" : HumanDuration.of(duration)) + ". " + summary : summary,
         resolved ? "" : enrichment.getString("probable_cause", ""), resolved ? List.of() : steps, lines,
         links(lead, enrichment), enrichment.getString("generated_by", "template"), duration,
-        resolved ? List.of() : others(sorted, lead.alertname()));
+        resolved ? List.of() : others(draft.firstOfEachName(), lead.alertname()),
+        new Notification.Extent(draft.size(), draft.counts(), draft.notSent()));
   }
 
   /** One finding per other alert name, in the order of their most severe alert. */
-  private static List<Finding> others(List<Pending> sorted, String leadName) {
-    Map<String, Pending> firstByName = new LinkedHashMap<>();
-    sorted.forEach(p -> firstByName.putIfAbsent(p.alertname(), p));
-    firstByName.remove(leadName);
+  private static List<Finding> others(List<Pending> firstOfEachName, String leadName) {
     List<Finding> findings = new ArrayList<>();
-    firstByName.values().forEach(p -> {
+    firstOfEachName.stream().filter(p -> !p.alertname().equals(leadName)).forEach(p -> {
       JsonObject e = p.enrichment() == null ? new JsonObject() : p.enrichment();
       String runbook = p.annotations().getString("runbook_url");
       findings.add(new Finding(p.alertname(),

@@ -99,7 +99,11 @@ public final class EmailRenderer {
       return o;
     }).toList());
     model.put("alerts", alerts(n));
-    model.put("count", n.alerts() == null ? 0 : n.alerts().size());
+    int lines = n.alerts() == null ? 0 : n.alerts().size();
+    model.put("count", Math.max(lines, n.extent().alerts()));
+    model.put("counts", n.extent().alerts() > lines ? n.extent().counts().stream().map(c -> Map.<String, Object>of(
+        "alertname", text(c.alertname()), "severity", text(c.severity()), "alerts", c.alerts())).toList() : List.of());
+    model.put("not_sent", n.extent().notSent());
     model.put("links", links(n));
     model.put("generated_by", text(n.generatedBy()));
     model.put("duration", n.duration() == null ? "" : HumanDuration.of(n.duration()));

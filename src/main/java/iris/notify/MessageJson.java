@@ -36,7 +36,26 @@ final class MessageJson {
         .put("severity", n.severity()).put("title", n.title()).put("summary", n.summary()).put("probable_cause", n.probableCause())
         .put("remediation", new JsonArray(new ArrayList<>(n.remediation()))).put("alerts", alerts).put("links", links(n.links()))
         .put("generated_by", n.generatedBy()).put("duration_seconds", n.duration() == null ? null : n.duration().toSeconds())
-        .put("others", others);
+        .put("others", others).put("extent", extent(n.extent()));
+  }
+
+  private static JsonObject extent(Notification.Extent e) {
+    JsonArray counts = new JsonArray();
+    e.counts().forEach(c -> counts.add(new JsonObject().put("alertname", c.alertname()).put("severity", c.severity())
+        .put("alerts", c.alerts())));
+    return new JsonObject().put("alerts", e.alerts()).put("counts", counts).put("not_sent", e.notSent());
+  }
+
+  private static Notification.Extent extent(JsonObject o, int lines) {
+    if (o == null) {
+      return new Notification.Extent(lines, List.of(), 0);
+    }
+    List<Notification.Count> counts = new ArrayList<>();
+    o.getJsonArray("counts", new JsonArray()).forEach(x -> {
+      JsonObject c = (JsonObject) x;
+      counts.add(new Notification.Count(c.getString("alertname"), c.getString("severity"), c.getInteger("alerts", 0)));
+    });
+    return new Notification.Extent(o.getInteger("alerts", lines), counts, o.getInteger("not_sent", 0));
   }
 
   private static Notification notification(JsonObject o) {
@@ -55,7 +74,7 @@ final class MessageJson {
     Long seconds = o.getLong("duration_seconds");
     return new Notification(o.getLong("group_id"), o.getString("state"), o.getString("severity"), o.getString("title"),
         o.getString("summary"), o.getString("probable_cause"), steps(o), alerts, links(o), o.getString("generated_by"),
-        seconds == null ? null : Duration.ofSeconds(seconds), others);
+        seconds == null ? null : Duration.ofSeconds(seconds), others, extent(o.getJsonObject("extent"), alerts.size()));
   }
 
   private static JsonObject notice(Notice n) {

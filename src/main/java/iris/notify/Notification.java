@@ -14,6 +14,8 @@ import java.util.List;
  * @param duration for a resolved group, how long it fired; null while firing
  * @param others the enrichment of each other alert name in the group (summary, probableCause
  *     and remediation are the most severe one's)
+ * @param alerts the first alerts, most severe first: a sample when the group is large
+ * @param extent how many alerts the message tells of in all, by alert name and severity
  */
 public record Notification(
     long groupId,
@@ -27,10 +29,19 @@ public record Notification(
     List<Link> links,
     String generatedBy,
     Duration duration,
-    List<Finding> others) implements Message {
+    List<Finding> others,
+    Extent extent) implements Message {
 
   public Notification {
     others = others == null ? List.of() : List.copyOf(others);
+    extent = extent == null ? new Extent(alerts == null ? 0 : alerts.size(), List.of(), 0) : extent;
+  }
+
+  /** A notification whose alert lines are all its alerts. */
+  public Notification(long groupId, String state, String severity, String title, String summary, String probableCause,
+      List<String> remediation, List<AlertLine> alerts, List<Link> links, String generatedBy, Duration duration,
+      List<Finding> others) {
+    this(groupId, state, severity, title, summary, probableCause, remediation, alerts, links, generatedBy, duration, others, null);
   }
 
   /** A notification about one alert name only. */
@@ -38,6 +49,22 @@ public record Notification(
       List<String> remediation, List<AlertLine> alerts, List<Link> links, String generatedBy, Duration duration) {
     this(groupId, state, severity, title, summary, probableCause, remediation, alerts, links, generatedBy, duration, List.of());
   }
+
+  /**
+   * The size of what the message tells of, for a group larger than its lines.
+   *
+   * @param alerts alerts the message tells of (its lines are the first of them)
+   * @param counts alerts by name and severity, the most frequent first (bounded)
+   * @param notSent alerts Alertmanager left out of the group's webhook ({@code truncatedAlerts})
+   */
+  public record Extent(int alerts, List<Count> counts, int notSent) {
+    public Extent {
+      counts = counts == null ? List.of() : List.copyOf(counts);
+    }
+  }
+
+  /** How many alerts of one name and severity. */
+  public record Count(String alertname, String severity, int alerts) {}
 
   /** What enrichment found for one alert name of the group. */
   public record Finding(String alertname, String summary, String probableCause, List<String> remediation, Link runbook) {}

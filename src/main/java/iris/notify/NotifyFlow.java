@@ -34,6 +34,8 @@ final class NotifyFlow {
   /** Incidents of one group taken per claim; fewer while the intake is busy. */
   static final int GROUP_SLICE = 1000;
   static final int BUSY_SLICE = 100;
+  /** Incidents one claim takes through the stages at most (a lease is {@code pipeline.lease_seconds}). */
+  static final int MAX_PER_CLAIM = 100_000;
   /** How long a resolution waits before looking again at its unsettled firing message. */
   static final Duration RESOLUTION_WAIT = Duration.ofSeconds(5);
 
@@ -67,18 +69,51 @@ final class NotifyFlow {
   }
 
   Future<Void> work(Claim claim) {
-    return store.pending(claim.groupId(), intakeBusy.getAsBoolean() ? BUSY_SLICE : GROUP_SLICE).compose(pending -> {
+    Drafts drafts = new Drafts();
+    List<Long> routedIds = new ArrayList<>();
+    return slices(claim, 0, intakeBusy.getAsBoolean() ? BUSY_SLICE : GROUP_SLICE, drafts, routedIds)
+        .compose(v -> write(claim, drafts.messages(claim.groupId()), routedIds));
+  }
+
+  /**
+   * The group's due incidents slice by slice (by id), each through the stages, into one draft
+   * per recipient: a group of any size is one message per recipient, and only the drafts'
+   * samples stay in memory. Up to {@link #MAX_PER_CLAIM} incidents per claim; a larger rest
+   * makes the next message.
+   */
+  private Future<Void> slices(Claim claim, long after, int limit, Drafts drafts, List<Long> routedIds) {
+    return store.pending(claim.groupId(), after, limit).compose(pending -> {
+      if (pending.isEmpty()) {
+        return Future.succeededFuture();
+      }
       List<Pending> firing = pending.stream().filter(p -> "firing".equals(p.status())).toList();
       List<Pending> resolved = pending.stream().filter(p -> "resolved".equals(p.status())).toList();
-      List<NewMessage> messages = new ArrayList<>();
-      List<Long> routedIds = new ArrayList<>();
-      return resolutions(claim, resolved, messages, routedIds)
-          .compose(v -> firing(claim, firing, messages, routedIds))
-          .compose(v -> write(claim, messages, routedIds));
+      long last = pending.get(pending.size() - 1).id();
+      boolean more = pending.size() == limit && routedIds.size() + GROUP_SLICE <= MAX_PER_CLAIM;
+      return resolutions(claim, resolved, drafts, routedIds)
+          .compose(v -> firing(claim, firing, drafts, routedIds))
+          .compose(v -> more ? slices(claim, last, GROUP_SLICE, drafts, routedIds) : Future.succeededFuture());
     });
   }
 
-  private Future<Void> resolutions(Claim claim, List<Pending> resolved, List<NewMessage> messages, List<Long> routedIds) {
+  /** The drafts of one claim's messages, by kind and recipient, in the order they began. */
+  private static final class Drafts {
+    private record Key(String kind, Routing.Target target) {}
+
+    private final Map<Key, Draft> byKey = new LinkedHashMap<>();
+
+    void add(String kind, Routing.Target target, List<Pending> incidents) {
+      Draft draft = byKey.computeIfAbsent(new Key(kind, target), k -> new Draft(kind, target));
+      incidents.forEach(draft::add);
+    }
+
+    List<NewMessage> messages(long groupId) {
+      return byKey.values().stream().map(d -> new NewMessage("group:" + groupId, groupId, d.ids(), d.kind,
+          d.target.channel(), d.target.recipient(), Composer.compose(groupId, d))).toList();
+    }
+  }
+
+  private Future<Void> resolutions(Claim claim, List<Pending> resolved, Drafts drafts, List<Long> routedIds) {
     if (resolved.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -86,7 +121,7 @@ final class NotifyFlow {
     return outbox.cancelUnsentFiring(ids).compose(n -> outbox.firingOf(ids)).compose(told -> {
       Resolve.Decision decision = Resolve.decide(resolved, told);
       decision.tell().forEach((target, incidents) -> {
-        messages.add(message(claim.groupId(), "resolved", target, incidents));
+        drafts.add("resolved", target, incidents);
         incidents.forEach(p -> routedIds.add(p.id()));
       });
       List<Future<?>> moves = new ArrayList<>();
@@ -97,7 +132,7 @@ final class NotifyFlow {
     });
   }
 
-  private Future<Void> firing(Claim claim, List<Pending> firing, List<NewMessage> messages, List<Long> routedIds) {
+  private Future<Void> firing(Claim claim, List<Pending> firing, Drafts drafts, List<Long> routedIds) {
     if (firing.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -127,7 +162,7 @@ final class NotifyFlow {
       Route.Routed routed = route.route(going, ownership);
       moves.add(pipeline.failed(claim, ids(routed.unrouted()),
           "no recipient: nobody owns this alert and no default channel is configured"));
-      Group.byTarget(routed.routed()).forEach(batch -> messages.add(message(claim.groupId(), "firing", batch.target(), batch.incidents())));
+      Group.byTarget(routed.routed()).forEach(batch -> drafts.add("firing", batch.target(), batch.incidents()));
       routed.routed().keySet().forEach(p -> routedIds.add(p.id()));
       return Future.all(moves).mapEmpty();
     }));
@@ -144,12 +179,6 @@ final class NotifyFlow {
             : Future.succeededFuture(routed.written()))
         .onSuccess(written::accept)
         .mapEmpty();
-  }
-
-  private NewMessage message(long groupId, String kind, Routing.Target target, List<Pending> incidents) {
-    List<Long> ids = incidents.stream().map(Pending::id).sorted().toList();
-    return new NewMessage("group:" + groupId, groupId, ids, kind, target.channel(), target.recipient(),
-        Composer.compose(groupId, kind, incidents));
   }
 
   /** One round trip for the owners of every distinct instance and service labels of the group. */

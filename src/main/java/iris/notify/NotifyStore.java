@@ -16,10 +16,18 @@ public final class NotifyStore {
    * An incident waiting for its notification, with what the message needs.
    *
    * @param note why it is here again, if it is (the pipeline's reason: "still firing after maintenance …"), else null
+   * @param notSent alerts of its group that Alertmanager left out of the webhook ({@code truncatedAlerts})
    */
   public record Pending(long id, long groupId, String status, String alertname, String severity, String instance,
                         JsonObject labels, JsonObject annotations, OffsetDateTime startsAt, OffsetDateTime endsAt,
-                        String generatorUrl, String externalUrl, JsonObject enrichment, String note) {
+                        String generatorUrl, String externalUrl, JsonObject enrichment, String note, int notSent) {
+
+    public Pending(long id, long groupId, String status, String alertname, String severity, String instance,
+        JsonObject labels, JsonObject annotations, OffsetDateTime startsAt, OffsetDateTime endsAt,
+        String generatorUrl, String externalUrl, JsonObject enrichment, String note) {
+      this(id, groupId, status, alertname, severity, instance, labels, annotations, startsAt, endsAt, generatorUrl, externalUrl,
+          enrichment, note, 0);
+    }
 
     public Pending(long id, long groupId, String status, String alertname, String severity, String instance,
         JsonObject labels, JsonObject annotations, OffsetDateTime startsAt, OffsetDateTime endsAt,
@@ -35,22 +43,22 @@ public final class NotifyStore {
     this.pool = pool;
   }
 
-  /** A group's enriched incidents that are due, at most {@code limit}. */
-  public Future<List<Pending>> pending(long groupId, int limit) {
+  /** A group's enriched incidents that are due, at most {@code limit}, after the incident {@code after}, by id. */
+  public Future<List<Pending>> pending(long groupId, long after, int limit) {
     String sql = """
         SELECT i.id, i.group_id, i.status, i.alertname, i.severity, i.instance, i.labels, i.annotations, i.starts_at,
-               i.ends_at, i.generator_url, g.external_url, e.result AS enrichment, i.pipeline_reason
+               i.ends_at, i.generator_url, g.external_url, e.result AS enrichment, i.pipeline_reason, g.truncated_alerts
         FROM incidents i LEFT JOIN alert_groups g ON g.id = i.group_id LEFT JOIN enrichments e ON e.id = i.enrichment_id
-        WHERE i.group_id = $1 AND i.pipeline_state = 'enriched' AND i.pipeline_due_at <= now()
+        WHERE i.group_id = $1 AND i.pipeline_state = 'enriched' AND i.pipeline_due_at <= now() AND i.id > $3
         ORDER BY i.id LIMIT $2""";
-    return pool.preparedQuery(sql).execute(Tuple.of(groupId, limit)).map(rows -> {
+    return pool.preparedQuery(sql).execute(Tuple.of(groupId, limit, after)).map(rows -> {
       List<Pending> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(new Pending(r.getLong("id"), r.getLong("group_id"), r.getString("status"), r.getString("alertname"),
             r.getString("severity"), r.getString("instance"), json(r.getValue("labels")), json(r.getValue("annotations")),
             r.getOffsetDateTime("starts_at"), r.getOffsetDateTime("ends_at"), r.getString("generator_url"),
             r.getString("external_url"), r.getValue("enrichment") instanceof JsonObject o ? o : null,
-            r.getString("pipeline_reason")));
+            r.getString("pipeline_reason"), r.getInteger("truncated_alerts") == null ? 0 : r.getInteger("truncated_alerts")));
       }
       return out;
     });

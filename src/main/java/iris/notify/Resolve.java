@@ -3,6 +3,7 @@ package iris.notify;
 import iris.notify.NotifyStore.Pending;
 import iris.notify.Outbox.Told;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,8 +31,11 @@ final class Resolve {
     Map<Routing.Target, List<Pending>> tell = new LinkedHashMap<>();
     List<Pending> waiting = new ArrayList<>();
     Map<Pending, String> silent = new LinkedHashMap<>();
+    // by incident: a huge group's resolution meets a firing message of as many incidents
+    Map<Long, List<Told>> byIncident = new HashMap<>();
+    told.forEach(t -> t.incidentIds().forEach(id -> byIncident.computeIfAbsent(id, k -> new ArrayList<>()).add(t)));
     for (Pending p : resolved) {
-      List<Told> mine = told.stream().filter(t -> t.incidentIds().contains(p.id())).toList();
+      List<Told> mine = byIncident.getOrDefault(p.id(), List.of());
       if (mine.stream().anyMatch(t -> "queued".equals(t.state()))) {
         waiting.add(p);
         continue;
