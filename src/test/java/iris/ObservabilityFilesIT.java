@@ -164,7 +164,7 @@ class ObservabilityFilesIT {
     Set<String> used = names(ruleExpressions());
     assertTrue(used.containsAll(Set.of("iris_webhook_requests_total", "iris_webhook_refused_total", "iris_pipeline_lag_seconds_bucket",
         "iris_pipeline_queue_depth", "iris_deliveries_total", "iris_enrichments_total",
-        "iris_job_runs_total", "iris_job_last_success_timestamp_seconds")), used.toString());
+        "iris_job_runs_total", "iris_job_last_success_timestamp_seconds", "iris_webhook_rejected_total")), used.toString());
     assertTrue(ruleExpressions().stream().anyMatch(e -> e.contains("up{job=\"iris\"}")), "a rule for a node that is down");
     assertAllExposed(RULES.toString(), used);
   }
