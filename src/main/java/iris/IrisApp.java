@@ -12,6 +12,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import iris.api.ApiDocsCapability;
 import iris.api.ApiKeysCapability;
 import iris.api.WebhookTokenBootstrap;
 import iris.api.WebhookVerticle;
@@ -84,6 +85,7 @@ public final class IrisApp implements AutoCloseable {
     MaintenanceCapability maintenance = new MaintenanceCapability(vertx, components);
     capabilities.addAll(List.of(
         apiKeys,
+        new ApiDocsCapability(),
         new IngestCapability(components),
         new IncidentCapability(components),
         new EnrichCapability(components),
@@ -246,6 +248,11 @@ public final class IrisApp implements AutoCloseable {
       }));
     }
     return chain;
+  }
+
+  /** Every capability, in start order. */
+  public List<Capability> capabilities() {
+    return List.copyOf(capabilities);
   }
 
   public Vertx vertx() {

@@ -2,6 +2,7 @@ package iris.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.util.List;
@@ -42,22 +43,7 @@ public final class WebhookVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     IrisConfig config = components.config();
-    Router router = Router.router(vertx);
-    router.route().handler(new RequestDeadline(vertx, config.http().requestTimeout().toMillis()));
-    router.route().failureHandler(new ErrorHandler());
-    IrisConfig.Cors cors = config.http().cors();
-    if (cors.enabled()) {
-      // Before authentication: a browser's preflight carries no API key.
-      router.route().handler(new CrossOrigin(cors.allowedOrigins(), (int) cors.maxAge().toSeconds(), config.http().tls()));
-    }
-
-    HealthRoutes.addRoutes(router, vertx, components, capabilities);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(components.registry()));
-    if (config.roles().contains(Role.INGEST)) {
-      addIngestRoutes(router, config);
-    }
-    router.route().last().handler(ctx -> ctx.fail(404));
-
+    Router router = router(vertx, components, capabilities, auth);
     EventLoopProbe.start(vertx, components.registry());
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
@@ -74,8 +60,29 @@ public final class WebhookVerticle extends VerticleBase {
         .listen();
   }
 
+  /** Every route this node serves (the OpenAPI test compares them with the document). */
+  public static Router router(Vertx vertx, Components components, List<Capability> capabilities, ApiKeyAuth auth) {
+    IrisConfig config = components.config();
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestDeadline(vertx, config.http().requestTimeout().toMillis()));
+    router.route().failureHandler(new ErrorHandler());
+    IrisConfig.Cors cors = config.http().cors();
+    if (cors.enabled()) {
+      // Before authentication: a browser's preflight carries no API key.
+      router.route().handler(new CrossOrigin(cors.allowedOrigins(), (int) cors.maxAge().toSeconds(), config.http().tls()));
+    }
+
+    HealthRoutes.addRoutes(router, vertx, components, capabilities);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(components.registry()));
+    if (config.roles().contains(Role.INGEST)) {
+      addIngestRoutes(router, vertx, config, capabilities, auth);
+    }
+    router.route().last().handler(ctx -> ctx.fail(404));
+    return router;
+  }
+
   /** The capabilities' routes, behind the API's authentication and body handlers: only on nodes with the ingest role. */
-  private void addIngestRoutes(Router router, IrisConfig config) {
+  private static void addIngestRoutes(Router router, Vertx vertx, IrisConfig config, List<Capability> capabilities, ApiKeyAuth auth) {
     List<Capability> mounted = Capability.inRouteOrder(capabilities);
     // The key is checked before any body is read, so a client without one cannot make Iris buffer
     // (or write to disk) a single byte. The request stays paused while the key is looked up;
