@@ -1,0 +1,88 @@
+package iris.metrics;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How other capabilities read snapshots (digests, enrichment, the API): the latest of each host,
+ * and a host's (or several hosts') snapshots in a period. Every read is backed by the index on
+ * (host_id, taken_at DESC).
+ */
+public final class Snapshots {
+  private final Pool pool;
+
+  public Snapshots(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The latest snapshot of each of these hosts that has one. */
+  public Future<Map<Long, Snapshot>> latest(Collection<Long> hostIds) {
+    if (hostIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return pool.preparedQuery("SELECT s.* FROM unnest($1::bigint[]) AS h(id) CROSS JOIN LATERAL ("
+            + "SELECT " + SnapshotStore.COLUMNS + " FROM metric_snapshots WHERE host_id = h.id ORDER BY taken_at DESC LIMIT 1) s")
+        .execute(Tuple.of(hostIds.stream().distinct().toArray(Long[]::new)))
+        .map(rows -> {
+          Map<Long, Snapshot> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getLong("host_id"), Snapshot.from(r)));
+          return out;
+        });
+  }
+
+  public Future<Snapshot> latest(long hostId) {
+    return latest(List.of(hostId)).map(found -> found.get(hostId));
+  }
+
+  /**
+   * The latest snapshot of every host that has one, in these states (empty = any), by hostname;
+   * at most {@code limit}.
+   */
+  public Future<List<Snapshot>> latestOfAll(Set<Level> states, int limit) {
+    String[] wanted = states.stream().map(Level::key).toArray(String[]::new);
+    return pool.preparedQuery("SELECT s.* FROM hosts h CROSS JOIN LATERAL ("
+            + "SELECT " + SnapshotStore.COLUMNS + " FROM metric_snapshots WHERE host_id = h.id ORDER BY taken_at DESC LIMIT 1) s"
+            + " WHERE cardinality($1::text[]) = 0 OR s.state = ANY($1) ORDER BY h.hostname, h.id LIMIT $2")
+        .execute(Tuple.of(wanted, limit))
+        .map(Snapshots::list);
+  }
+
+  /** A host's snapshots taken in [{@code since}, {@code until}), oldest first, at most {@code limit}. */
+  public Future<List<Snapshot>> ofHost(long hostId, Instant since, Instant until, int limit) {
+    return pool.preparedQuery("SELECT " + SnapshotStore.COLUMNS + " FROM metric_snapshots"
+            + " WHERE host_id = $1 AND taken_at >= $2 AND taken_at < $3 ORDER BY taken_at, id LIMIT $4")
+        .execute(Tuple.of(hostId, SnapshotStore.time(since), SnapshotStore.time(until), limit))
+        .map(Snapshots::list);
+  }
+
+  /** The snapshots of several hosts taken in [{@code since}, {@code until}), each host's oldest first. */
+  public Future<Map<Long, List<Snapshot>>> ofHosts(Collection<Long> hostIds, Instant since, Instant until) {
+    if (hostIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return pool.preparedQuery("SELECT " + SnapshotStore.COLUMNS + " FROM metric_snapshots"
+            + " WHERE host_id = ANY($1) AND taken_at >= $2 AND taken_at < $3 ORDER BY host_id, taken_at, id")
+        .execute(Tuple.of(hostIds.stream().distinct().toArray(Long[]::new), SnapshotStore.time(since), SnapshotStore.time(until)))
+        .map(rows -> {
+          Map<Long, List<Snapshot>> out = new LinkedHashMap<>();
+          rows.forEach(r -> out.computeIfAbsent(r.getLong("host_id"), k -> new ArrayList<>()).add(Snapshot.from(r)));
+          return out;
+        });
+  }
+
+  private static List<Snapshot> list(Iterable<Row> rows) {
+    List<Snapshot> out = new ArrayList<>();
+    rows.forEach(r -> out.add(Snapshot.from(r)));
+    return out;
+  }
+}
