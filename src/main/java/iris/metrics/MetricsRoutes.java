@@ -48,7 +48,7 @@ final class MetricsRoutes {
     Instant until = time(ctx, "until");
     Instant since = time(ctx, "since");
     if (until == null) {
-      until = since == null ? clock.instant() : since.plus(DEFAULT_PERIOD);
+      until = clock.instant();
     }
     if (since == null) {
       since = until.minus(DEFAULT_PERIOD);

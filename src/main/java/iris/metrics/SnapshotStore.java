@@ -78,7 +78,7 @@ public final class SnapshotStore {
               .execute(Tuple.of(instance, time(at), shortError));
       Future<?> status = conn.preparedQuery("""
               INSERT INTO metric_instances (instance, last_run_at, last_ok_at, last_error, hosts)
-              VALUES ($1, $2, CASE WHEN $3::text IS NULL THEN $2 END, $3, $4)
+              VALUES ($1, $2::timestamptz, CASE WHEN $3::text IS NULL THEN $2::timestamptz END, $3::text, $4)
               ON CONFLICT (instance) DO UPDATE SET last_run_at = EXCLUDED.last_run_at,
                 last_ok_at = coalesce(EXCLUDED.last_ok_at, metric_instances.last_ok_at),
                 last_error = EXCLUDED.last_error, hosts = EXCLUDED.hosts""")

@@ -91,8 +91,14 @@ public final class PrometheusClient {
           } catch (PrometheusException e) {
             return Future.failedFuture(new PrometheusException("Prometheus " + instance.name() + ": " + e.getMessage()));
           }
-        }, failure -> Future.failedFuture(new PrometheusException(
-            "cannot reach Prometheus " + instance.name() + " at " + instance.url() + ": " + failure.getMessage())));
+        }, failure -> Future.failedFuture(new PrometheusException("cannot reach Prometheus " + instance.name() + " at "
+            + instance.url() + ": " + (timedOut(failure) ? "no answer within " + timeout.toMillis() + " ms" : failure.getMessage()))));
+  }
+
+  /** Vert.x's own message names the whole URL, query and all: too long for a record, and the same for every query. */
+  private static boolean timedOut(Throwable failure) {
+    return failure instanceof java.util.concurrent.TimeoutException
+        || (failure.getMessage() != null && failure.getMessage().startsWith("The timeout period of"));
   }
 
   /**
