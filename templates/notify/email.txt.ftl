@@ -5,7 +5,9 @@
      summary, probable_cause, remediation (list of steps, in order),
      others [{alertname, summary, probable_cause, remediation, runbook}] (the group's other alert names),
      alerts [{alertname, instance, severity, since ("2026-11-24 03:12 UTC" or empty)}],
-     links [{title, url}] (http and https only), generated_by ("llm", "template" or empty). -->
+     links [{title, url}] (http and https only), generated_by ("llm", "template" or empty),
+     host (firing groups: the lead alert's host from its latest metrics snapshot, e.g.
+     "db1: disk / 91 % (critical), +1.2 %/day, full in ~7 days"; or empty). -->
 ${subject}
 
 <#if resolved>
@@ -15,6 +17,11 @@ Resolved<#if duration?has_content> after ${duration}</#if>.
 <#if summary?has_content>
 SUMMARY
 ${summary}
+
+</#if>
+<#if host?has_content>
+HOST
+${host}
 
 </#if>
 <#if probable_cause?has_content>

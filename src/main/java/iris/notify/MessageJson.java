@@ -36,7 +36,7 @@ final class MessageJson {
         .put("severity", n.severity()).put("title", n.title()).put("summary", n.summary()).put("probable_cause", n.probableCause())
         .put("remediation", new JsonArray(new ArrayList<>(n.remediation()))).put("alerts", alerts).put("links", links(n.links()))
         .put("generated_by", n.generatedBy()).put("duration_seconds", n.duration() == null ? null : n.duration().toSeconds())
-        .put("others", others);
+        .put("others", others).put("host", n.host());
   }
 
   private static Notification notification(JsonObject o) {
@@ -55,7 +55,7 @@ final class MessageJson {
     Long seconds = o.getLong("duration_seconds");
     return new Notification(o.getLong("group_id"), o.getString("state"), o.getString("severity"), o.getString("title"),
         o.getString("summary"), o.getString("probable_cause"), steps(o), alerts, links(o), o.getString("generated_by"),
-        seconds == null ? null : Duration.ofSeconds(seconds), others);
+        seconds == null ? null : Duration.ofSeconds(seconds), others, o.getString("host", ""));
   }
 
   private static JsonObject notice(Notice n) {

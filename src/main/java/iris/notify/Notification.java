@@ -14,6 +14,8 @@ import java.util.List;
  * @param duration for a resolved group, how long it fired; null while firing
  * @param others the enrichment of each other alert name in the group (summary, probableCause
  *     and remediation are the most severe one's)
+ * @param host how the lead alert's host is doing, from its latest metrics snapshot ("db1: disk /
+ *     91 % (critical), +1.2 %/day, full in ~7 days"); empty when there is none
  */
 public record Notification(
     long groupId,
@@ -27,10 +29,18 @@ public record Notification(
     List<Link> links,
     String generatedBy,
     Duration duration,
-    List<Finding> others) implements Message {
+    List<Finding> others,
+    String host) implements Message {
 
   public Notification {
     others = others == null ? List.of() : List.copyOf(others);
+    host = host == null ? "" : host;
+  }
+
+  /** A notification without a word on its host. */
+  public Notification(long groupId, String state, String severity, String title, String summary, String probableCause,
+      List<String> remediation, List<AlertLine> alerts, List<Link> links, String generatedBy, Duration duration, List<Finding> others) {
+    this(groupId, state, severity, title, summary, probableCause, remediation, alerts, links, generatedBy, duration, others, "");
   }
 
   /** A notification about one alert name only. */
