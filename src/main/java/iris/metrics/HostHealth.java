@@ -53,7 +53,8 @@ public final class HostHealth {
         .put("lines", new JsonArray(new ArrayList<>(lines))).put("text", text).put("snapshot", s.toJson());
   }
 
-  static List<String> lines(Snapshot s) {
+  /** The lines for one snapshot: what breached, worst first; a disk filling up soon; else the figures. */
+  public static List<String> lines(Snapshot s) {
     if (s.state() == Level.UNKNOWN) {
       return List.of("no metrics from Prometheus " + s.instance() + " for this host");
     }
