@@ -57,7 +57,7 @@ public final class Snapshotter {
         LOG.info("Snapshotted {} hosts from {} Prometheus instance(s)", snapshotted, outcomes.size());
         return Future.succeededFuture();
       }
-      String message = "Prometheus " + String.join("; ", failed) + " (" + snapshotted + " hosts snapshotted from "
+      String message = "Prometheus instances failed: " + String.join("; ", failed) + " (" + snapshotted + " hosts snapshotted from "
           + outcomes.stream().filter(o -> o.hosts() > 0).count() + " of " + outcomes.size() + " instances)";
       LOG.warn("Metrics snapshots: {}", message);
       return Future.failedFuture(message);
@@ -129,11 +129,11 @@ public final class Snapshotter {
         if (f.succeeded()) {
           answers.put(metric, f.result());
         } else {
-          errors.add(metric.key() + ": " + f.cause().getMessage());
+          errors.add(metric.key() + ": " + reason(instance, f.cause()));
         }
       });
       if (up.failed()) {
-        errors.add("up: " + up.cause().getMessage());
+        errors.add("up: " + reason(instance, up.cause()));
       }
       if (errors.size() == all.size()) {
         // Nothing answered: most often one cause (down, slow), said once.
@@ -145,6 +145,13 @@ public final class Snapshotter {
           .compose(snapshots -> store.saveRun(instance.name(), now, snapshots, error).map(v -> new Outcome(instance.name(),
               snapshots.size(), error)));
     }).recover(e -> Future.succeededFuture(new Outcome(instance.name(), 0, "cannot store the snapshots: " + e.getMessage())));
+  }
+
+  /** The client's message, without the instance's name where the record says it already. */
+  private static String reason(PrometheusInstance instance, Throwable failure) {
+    String message = String.valueOf(failure.getMessage());
+    String prefix = "Prometheus " + instance.name() + ": ";
+    return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
   }
 
   private Future<List<Snapshot>> snapshots(PrometheusInstance instance, List<Readings.Target> targets,

@@ -218,8 +218,10 @@ class MetricsSnapshotsIT {
         JsonObject run = runJob(iris, MetricsCapability.SNAPSHOTS_JOB);
         String seen = run.encodePrettily();
         assertEquals("failed", run.getString("outcome"), seen);
-        assertTrue(run.getString("error").contains("gone: cannot reach Prometheus gone"), seen);
-        assertTrue(run.getString("error").contains("slow: "), seen);
+        assertTrue(run.getString("error").startsWith("Prometheus instances failed: gone: cannot reach Prometheus gone at http://127.0.0.1:"
+            + closed + ": "), seen);
+        assertTrue(run.getString("error").contains("; slow: cannot reach Prometheus slow at http://127.0.0.1:" + hanging.getLocalPort()
+            + ": no answer within 1000 ms ("), seen);
         assertTrue(run.getString("error").contains("1 hosts snapshotted from 1 of 3 instances"), seen);
         // The job's record says so too.
         JsonObject listed = ok(iris.api("GET", "/api/v1/jobs", null)).getJsonArray("items").stream().map(JsonObject.class::cast)
@@ -253,6 +255,29 @@ class MetricsSnapshotsIT {
         assertEquals(2, Sql.count(db, "SELECT count(*) FROM metric_snapshot_failures WHERE instance = 'gone'"));
         assertEquals(2, snapshots(iris, prod, null).size());
       }
+    }
+  }
+
+  @Test
+  void aQueryPrometheusRefusesLeavesItsMetricOutAndIsRecorded() throws Exception {
+    Map<String, String> badLoad = Map.of("IRIS_METRICS_QUERIES_NODE_LOAD", "avg by (instance) (node_load5",
+        "IRIS_METRICS_QUERIES_WINDOWS_LOAD", "");
+    try (TestIris iris = iris(new JsonArray().add(instance("loop", prometheus.url())), badLoad)) {
+      String db = iris.env.get("IRIS_DB_URL");
+      long a = host(iris, new JsonObject().put("hostname", "loop-a").put("address", "127.0.0.1"));
+      JsonObject run = runJob(iris, MetricsCapability.SNAPSHOTS_JOB);
+      String seen = run.encodePrettily();
+      assertEquals("failed", run.getString("outcome"), seen);
+      assertTrue(run.getString("error").startsWith("Prometheus instances failed: loop: load: query failed (bad_data): "), seen);
+      assertTrue(run.getString("error").contains("1 hosts snapshotted from 1 of 1 instances"), seen);
+      // The other metrics are there; the one refused is null.
+      JsonObject s = snapshots(iris, a, null).getJsonObject(0);
+      assertNull(s.getValue("load_per_core"), s.encodePrettily());
+      assertPct(s.getDouble("cpu_busy_pct"), s.encodePrettily());
+      assertEquals(Boolean.TRUE, s.getBoolean("up"), s.encodePrettily());
+      String error = (String) Sql.rows(db, "SELECT error FROM metric_snapshot_failures WHERE instance = 'loop'").get(0).get("error");
+      assertTrue(error.startsWith("load: query failed (bad_data): "), error);
+      assertEquals(Boolean.TRUE, readiness(iris).getJsonObject("data").getBoolean("degraded"));
     }
   }
 
