@@ -69,7 +69,10 @@ public final class SnapshotStore {
                 INSERT INTO metric_snapshots (host_id, hostname, instance, taken_at, cpu_busy_pct, mem_used_pct, load_per_core, up,
                   targets_up, targets_total, disk, fullest_mountpoint, fullest_disk_pct, state, breaches, disk_trend_pct_per_day,
                   disk_full_in_days)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""")
+                SELECT $1::bigint, $2::text, $3::text, $4::timestamptz, $5::float8, $6::float8, $7::float8, $8::boolean, $9::int,
+                  $10::int, $11::jsonb, $12::text, $13::float8, $14::text, $15::jsonb, $16::float8, $17::float8
+                -- a host deleted since the run read the registry is left out, not the whole run
+                WHERE EXISTS (SELECT 1 FROM hosts WHERE id = $1::bigint)""")
             .executeBatch(batch);
       }
       String shortError = error == null || error.length() <= ERROR_CHARS ? error : error.substring(0, ERROR_CHARS);

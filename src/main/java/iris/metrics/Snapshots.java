@@ -80,6 +80,68 @@ public final class Snapshots {
         });
   }
 
+  /**
+   * What each host's snapshots of a period add up to, in one grouped query (a month of a thousand
+   * hosts is millions of rows; a digest wants their gist): how many there were, how many were
+   * warning, critical or unknown, the highest of each figure, and the period's last snapshot's
+   * state and disk trend. Hosts without a snapshot in the period are absent.
+   */
+  public Future<Map<Long, PeriodSummary>> summaries(Collection<Long> hostIds, Instant since, Instant until) {
+    if (hostIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return pool.preparedQuery("""
+            SELECT host_id, count(*) AS snapshots,
+                   count(*) FILTER (WHERE state = 'warning') AS warning,
+                   count(*) FILTER (WHERE state = 'critical') AS critical,
+                   count(*) FILTER (WHERE state = 'unknown') AS unknown,
+                   max(cpu_busy_pct) AS max_cpu, max(mem_used_pct) AS max_mem, max(fullest_disk_pct) AS max_disk,
+                   max(load_per_core) AS max_load, max(taken_at) AS last_taken_at,
+                   (array_agg(id ORDER BY taken_at DESC, id DESC))[1] AS last_id
+            FROM metric_snapshots
+            WHERE host_id = ANY($1) AND taken_at >= $2 AND taken_at < $3
+            GROUP BY host_id""")
+        .execute(Tuple.of(hostIds.stream().distinct().toArray(Long[]::new), SnapshotStore.time(since), SnapshotStore.time(until)))
+        .compose(rows -> {
+          Map<Long, Row> byHost = new LinkedHashMap<>();
+          List<Long> lastIds = new ArrayList<>();
+          for (Row r : rows) {
+            byHost.put(r.getLong("host_id"), r);
+            lastIds.add(r.getLong("last_id"));
+          }
+          if (lastIds.isEmpty()) {
+            return Future.succeededFuture(Map.<Long, PeriodSummary>of());
+          }
+          return pool.preparedQuery("SELECT " + SnapshotStore.COLUMNS + " FROM metric_snapshots WHERE id = ANY($1)")
+              .execute(Tuple.of(lastIds.toArray(Long[]::new))).map(last -> {
+                Map<Long, PeriodSummary> out = new HashMap<>();
+                for (Row l : last) {
+                  Snapshot snapshot = Snapshot.from(l);
+                  Row r = byHost.get(snapshot.hostId());
+                  out.put(snapshot.hostId(), new PeriodSummary(snapshot.hostId(), r.getLong("snapshots"), r.getLong("warning"),
+                      r.getLong("critical"), r.getLong("unknown"), r.getDouble("max_cpu"), r.getDouble("max_mem"),
+                      r.getDouble("max_disk"), r.getDouble("max_load"), snapshot));
+                }
+                return out;
+              });
+        });
+  }
+
+  /**
+   * A host's snapshots of one period in brief.
+   *
+   * @param warning snapshots whose state was warning (likewise critical, unknown)
+   * @param last the period's last snapshot: its state, disk trend and "full in"
+   */
+  public record PeriodSummary(long hostId, long snapshots, long warning, long critical, long unknown, Double maxCpuBusyPct,
+                              Double maxMemUsedPct, Double maxFullestDiskPct, Double maxLoadPerCore, Snapshot last) {
+
+    /** Whether any snapshot of the period reached a level. */
+    public boolean overThresholds() {
+      return warning + critical > 0;
+    }
+  }
+
   private static List<Snapshot> list(Iterable<Row> rows) {
     List<Snapshot> out = new ArrayList<>();
     rows.forEach(r -> out.add(Snapshot.from(r)));
