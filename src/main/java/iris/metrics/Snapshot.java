@@ -29,7 +29,8 @@ public record Snapshot(long id, long hostId, String hostname, String instance, I
       Thresholds.Marking marking, Double trend) {
     Reading.Disk fullest = reading.fullest();
     List<Reading.Disk> disks = new ArrayList<>(reading.disks());
-    disks.sort((a, b) -> Double.compare(b.usedPct(), a.usedPct()));
+    // Fullest first; among equals (bind mounts of one file system) by mountpoint, as fullest() picks.
+    disks.sort(java.util.Comparator.comparingDouble(Reading.Disk::usedPct).reversed().thenComparing(Reading.Disk::mountpoint));
     Double fullestPct = fullest == null ? null : fullest.usedPct();
     return new Snapshot(0, hostId, hostname, instance, takenAt, reading.cpu(), reading.memory(), reading.load(), reading.up(),
         reading.targetsUp(), reading.targetsTotal(), disks, fullest == null ? null : fullest.mountpoint(), fullestPct,
