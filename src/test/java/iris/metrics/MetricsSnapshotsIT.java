@@ -75,8 +75,11 @@ class MetricsSnapshotsIT {
             now.minus(Duration.ofDays(day)).toString(), (double) (7 - day));
       }
 
+      double queries = prometheus.queriesAnswered();
       JsonObject run = runJob(iris, MetricsCapability.SNAPSHOTS_JOB);
       assertEquals("ok", run.getString("outcome"), run.encodePrettily());
+      // One query per metric (CPU, memory, disk, load, up) for both hosts, not one per host.
+      assertEquals(5, prometheus.queriesAnswered() - queries, 0.0);
 
       JsonArray items = snapshots(iris, here, null);
       assertEquals(7, items.size(), items.encodePrettily());

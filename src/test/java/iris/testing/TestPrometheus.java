@@ -95,6 +95,13 @@ public final class TestPrometheus implements AutoCloseable {
     return r.json().getJsonObject("data").getJsonArray("result");
   }
 
+  /** How many instant queries ({@code /api/v1/query}) Prometheus has answered, by its own metrics. */
+  public double queriesAnswered() {
+    return api.get("/metrics", Map.of()).body().lines()
+        .filter(l -> l.startsWith("prometheus_http_requests_total{") && l.contains("handler=\"/api/v1/query\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   /** The first value of a query, or NaN when it has none. */
   public double value(String promql) {
     JsonArray result = query(promql);
