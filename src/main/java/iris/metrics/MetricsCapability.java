@@ -55,9 +55,9 @@ public final class MetricsCapability implements Capability {
     return snapshots;
   }
 
-  public Snapshotter snapshotter() {
+  private Snapshotter snapshotter() {
     return new Snapshotter(new HostStore(components.pool()), store, new PrometheusClient(components.http()),
-        components.config().prometheus(), settings(), components.clock());
+        components.config().prometheus(), settings(), components.clock(), components.registry());
   }
 
   private MetricsSettings settings() {

@@ -1,5 +1,8 @@
 package iris.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +18,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,22 +39,38 @@ public final class Snapshotter {
   private final List<PrometheusInstance> instances;
   private final MetricsSettings settings;
   private final Clock clock;
+  private final MeterRegistry registry;
+  /** Hosts by state in this node's latest run: {@code iris_metrics_hosts{state}}. */
+  private final Map<Level, AtomicInteger> byState = new EnumMap<>(Level.class);
 
   public Snapshotter(HostStore hosts, SnapshotStore store, PrometheusClient prometheus, List<PrometheusInstance> instances,
-      MetricsSettings settings, Clock clock) {
+      MetricsSettings settings, Clock clock, MeterRegistry registry) {
     this.hosts = hosts;
     this.store = store;
     this.prometheus = prometheus;
     this.instances = instances;
     this.settings = settings;
     this.clock = clock;
+    this.registry = registry;
+    for (Level level : Level.values()) {
+      AtomicInteger count = new AtomicInteger();
+      byState.put(level, count);
+      Gauge.builder("iris.metrics.hosts", count, AtomicInteger::get)
+          .description("Hosts in each state in the latest metrics-snapshots run on this node").tag("state", level.key())
+          .register(registry);
+    }
   }
 
   /** What one instance's part of a run did: hosts snapshotted, and what failed (null: nothing). */
-  public record Outcome(String instance, int hosts, String error) {}
+  public record Outcome(String instance, int hosts, String error, Map<Level, Integer> states) {
+    Outcome(String instance, int hosts, String error) {
+      this(instance, hosts, error, Map.of());
+    }
+  }
 
   public Future<Void> run() {
     return runAll().compose(outcomes -> {
+      count(outcomes);
       List<String> failed = outcomes.stream().filter(o -> o.error() != null).map(o -> o.instance() + ": " + o.error()).toList();
       int snapshotted = outcomes.stream().mapToInt(Outcome::hosts).sum();
       if (failed.isEmpty()) {
@@ -62,6 +82,18 @@ public final class Snapshotter {
       LOG.warn("Metrics snapshots: {}", message);
       return Future.failedFuture(message);
     });
+  }
+
+  private void count(List<Outcome> outcomes) {
+    Map<Level, Integer> totals = new EnumMap<>(Level.class);
+    for (Outcome o : outcomes) {
+      o.states().forEach((level, n) -> totals.merge(level, n, Integer::sum));
+      if (o.error() != null) {
+        Counter.builder("iris.metrics.snapshot.failures").description("Failed snapshot runs of a Prometheus instance")
+            .tag("instance", o.instance()).register(registry).increment();
+      }
+    }
+    byState.forEach((level, count) -> count.set(totals.getOrDefault(level, 0)));
   }
 
   /** Each instance's outcome; the future fails only when the hosts cannot be read. */
@@ -143,8 +175,14 @@ public final class Snapshotter {
       String error = errors.isEmpty() ? null : String.join("; ", errors);
       return snapshots(instance, targets, answers, up.succeeded() ? up.result() : List.of(), now)
           .compose(snapshots -> store.saveRun(instance.name(), now, snapshots, error).map(v -> new Outcome(instance.name(),
-              snapshots.size(), error)));
+              snapshots.size(), error, states(snapshots))));
     }).recover(e -> Future.succeededFuture(new Outcome(instance.name(), 0, "cannot store the snapshots: " + e.getMessage())));
+  }
+
+  private static Map<Level, Integer> states(List<Snapshot> snapshots) {
+    Map<Level, Integer> states = new EnumMap<>(Level.class);
+    snapshots.forEach(s -> states.merge(s.state(), 1, Integer::sum));
+    return states;
   }
 
   /** The client's message, without the instance's name where the record says it already. */

@@ -80,6 +80,9 @@ class MetricsSnapshotsIT {
       assertEquals("ok", run.getString("outcome"), run.encodePrettily());
       // One query per metric (CPU, memory, disk, load, up) for both hosts, not one per host.
       assertEquals(5, prometheus.queriesAnswered() - queries, 0.0);
+      assertEquals(1, iris.metric("iris_metrics_hosts{state=\"unknown\"}"), 0.0);
+      assertEquals(1, iris.metric("iris_metrics_hosts{state=\"ok\"}") + iris.metric("iris_metrics_hosts{state=\"warning\"}")
+          + iris.metric("iris_metrics_hosts{state=\"critical\"}"), 0.0);
 
       JsonArray items = snapshots(iris, here, null);
       assertEquals(7, items.size(), items.encodePrettily());
@@ -256,6 +259,8 @@ class MetricsSnapshotsIT {
         // Each run records its own failure.
         assertEquals("failed", runJob(iris, MetricsCapability.SNAPSHOTS_JOB).getString("outcome"));
         assertEquals(2, Sql.count(db, "SELECT count(*) FROM metric_snapshot_failures WHERE instance = 'gone'"));
+        assertEquals(2, iris.metric("iris_metrics_snapshot_failures_total{instance=\"gone\"}"), 0.0);
+        assertEquals(0, iris.metric("iris_metrics_snapshot_failures_total{instance=\"loop\"}"), 0.0);
         assertEquals(2, snapshots(iris, prod, null).size());
       }
     }
