@@ -152,6 +152,15 @@ class MetricsSnapshotsIT {
       assertEquals(404, iris.api("GET", "/api/v1/hosts/999999/snapshots", null).status());
       assertEquals(401, iris.http.get("/api/v1/snapshots/latest", Map.of()).status());
 
+      JsonArray jobs = ok(iris.api("GET", "/api/v1/jobs", null)).getJsonArray("items");
+      JsonObject snapshotJob = jobs.stream().map(JsonObject.class::cast).filter(j -> j.getString("name").equals("metrics-snapshots"))
+          .findFirst().orElseThrow();
+      assertEquals("interval", snapshotJob.getString("kind"));
+      assertEquals("PT24H", snapshotJob.getString("schedule"), "metrics.snapshot_interval");
+      JsonObject pruneJob = jobs.stream().map(JsonObject.class::cast).filter(j -> j.getString("name").equals("metrics-snapshots-prune"))
+          .findFirst().orElseThrow();
+      assertEquals("PT1H", pruneJob.getString("schedule"));
+
       JsonObject check = readiness(iris);
       assertEquals(Boolean.FALSE, check.getJsonObject("data").getBoolean("degraded"), check.encodePrettily());
       assertEquals(2, check.getJsonObject("data").getJsonObject("instances").getJsonObject("loop").getInteger("hosts"));
