@@ -4,7 +4,9 @@
      runbook {id, title, meaning, causes, remediation, escalation} (absent when none matched),
      past_incidents / infrastructure / references [{id, collection, title, snippet}],
      recent [{id, alertname, status, starts_at}],
-     owner {host, services, maintainers, tags [{type, name, reason}]} (what the registry knows; may be empty). -->
+     owner {host, services, maintainers, tags [{type, name, reason}]} (what the registry knows; may be empty),
+     deployments (lines, newest first), host_health (lines from the host's latest metrics snapshot, e.g.
+     "disk / 91 % (critical), +1.2 %/day, full in ~7 days"; the message shows them on their own line). -->
 <#assign where = alert.instance?has_content?then(" on " + alert.instance, "")>
 <#assign many = (alert.count > 1)?then(" (" + alert.count + " alerts in this group)", "")>
 {

@@ -7,7 +7,9 @@
      summary, probable_cause, remediation (list of steps, in order),
      others [{alertname, summary, probable_cause, remediation, runbook}] (the group's other alert names),
      alerts [{alertname, instance, severity, since ("2026-11-24 03:12 UTC" or empty)}],
-     links [{title, url}] (http and https only), generated_by ("llm", "template" or empty). -->
+     links [{title, url}] (http and https only), generated_by ("llm", "template" or empty),
+     host (firing groups: the lead alert's host from its latest metrics snapshot, e.g.
+     "db1: disk / 91 % (critical), +1.2 %/day, full in ~7 days"; or empty). -->
 <#assign colour = resolved?then("#2e7d32", (severity == "critical")?then("#c62828", (severity == "warning")?then("#ef6c00", "#1565c0")))>
 <#assign cell = "padding:4px 8px;border-bottom:1px solid #ddd;text-align:left;">
 <!DOCTYPE html>
@@ -24,6 +26,9 @@
 <#if summary?has_content>
   <h3 style="margin:16px 0 4px 0;font-size:15px;">Summary</h3>
   <p style="margin:0;">${summary}</p>
+</#if>
+<#if host?has_content>
+  <p style="margin:8px 0 0 0;"><b>Host:</b> ${host}</p>
 </#if>
 <#if probable_cause?has_content>
   <h3 style="margin:16px 0 4px 0;font-size:15px;">Probable cause</h3>

@@ -7,7 +7,9 @@
      alerts [{alertname, instance, severity, since ("2026-11-24 03:12 UTC" or empty)}] (the first of count),
      counts [{alertname, severity, alerts}] (all count alerts by name, when alerts lists only some),
      not_sent (alerts Alertmanager left out of its webhook, 0 if none),
-     links [{title, url}] (http and https only), generated_by ("llm", "template" or empty). -->
+     links [{title, url}] (http and https only), generated_by ("llm", "template" or empty),
+     host (firing groups: the lead alert's host from its latest metrics snapshot, e.g.
+     "db1: disk / 91 % (critical), +1.2 %/day, full in ~7 days"; or empty). -->
 ${subject}
 
 <#if resolved>
@@ -17,6 +19,11 @@ Resolved<#if duration?has_content> after ${duration}</#if>.
 <#if summary?has_content>
 SUMMARY
 ${summary}
+
+</#if>
+<#if host?has_content>
+HOST
+${host}
 
 </#if>
 <#if probable_cause?has_content>

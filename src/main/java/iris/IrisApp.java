@@ -34,6 +34,7 @@ import iris.knowledge.KnowledgeCapability;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import iris.maintenance.MaintenanceCapability;
+import iris.metrics.MetricsCapability;
 import iris.notify.NotifyCapability;
 import iris.prometheus.PrometheusCapability;
 import iris.registry.RegistryCapability;
@@ -96,7 +97,8 @@ public final class IrisApp implements AutoCloseable {
         new PrometheusCapability(components),
         new ScheduleCapability(components, jobs),
         maintenance,
-        new DeployCapability(components, maintenance)));
+        new DeployCapability(components, maintenance),
+        new MetricsCapability(components)));
     capabilities.forEach(capability -> capability.jobs().forEach(jobs::add));
   }
 

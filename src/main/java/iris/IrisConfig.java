@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import iris.metrics.MetricsSettings;
 import iris.prometheus.PrometheusInstance;
 
 /** Iris's settings, validated once at start-up. Secrets never appear in {@link #toString()}. */
@@ -30,7 +31,8 @@ public record IrisConfig(
     List<PrometheusInstance> prometheus,
     Duration prometheusVerifyTimeout,
     Schedule schedule,
-    Maintenance maintenance) {
+    Maintenance maintenance,
+    MetricsSettings metrics) {
 
   /**
    * The HTTP listener. {@code tlsCert}/{@code tlsKey} (PEM files) both set means HTTPS; an idle
@@ -273,7 +275,8 @@ public record IrisConfig(
         Duration.ofSeconds(source.integer("prometheus.verify_timeout_seconds", 0, 3600)),
         new Schedule(zone(source, "schedule.timezone"), source.integer("schedule.keep_runs_days", 1, 3650)),
         new Maintenance(duration(source, "maintenance.max_duration"), duration(source, "maintenance.ending_reminder"),
-            duration(source, "maintenance.deployment_lookback")));
+            duration(source, "maintenance.deployment_lookback")),
+        MetricsSettings.from(source));
   }
 
   private static Duration duration(ConfigSource source, String key) {
@@ -412,12 +415,12 @@ public record IrisConfig(
     Webhook w = new Webhook(token, false, webhook.maxBodyBytes, webhook.batchWindow, webhook.batchMaxAlerts,
         webhook.maxInFlight, webhook.retryAfterSeconds, webhook.maxQueuedRequests, webhook.maxQueuedAlerts);
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, w, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics);
   }
 
   public IrisConfig withRoles(Set<Role> newRoles) {
     return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics);
   }
 
   /** Settings that only go wrong together; checked once the command line is applied. */
@@ -445,7 +448,7 @@ public record IrisConfig(
   public IrisConfig withClusterEnabled() {
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline,
         new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort),
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics);
   }
 
   @Override
@@ -453,7 +456,7 @@ public record IrisConfig(
     return "IrisConfig[dataDir=" + dataDir + ", roles=" + roles + ", " + http + ", " + auth + ", " + db
         + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster
         + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + ", " + notifications + ", " + email
-        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + ", " + schedule + ", " + maintenance + "]";
+        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + ", " + schedule + ", " + maintenance + ", " + metrics + "]";
   }
 
   /** A URL with any password replaced, for logs. */

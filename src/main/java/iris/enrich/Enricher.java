@@ -8,6 +8,8 @@ import iris.deploy.RecentDeployments;
 import iris.knowledge.KnowledgeBase;
 import iris.knowledge.KnowledgeCollection;
 import iris.knowledge.SearchResult;
+import iris.metrics.HostHealth;
+import iris.registry.Ownership;
 import iris.registry.OwnershipStore;
 import iris.trace.Traces;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ public final class Enricher {
   private final OwnershipStore owners;
   private final IrisConfig.Notify routing;
   private final RecentDeployments deployments;
+  private final HostHealth hostHealth;
   /** The LLM is the slow part: {@code enrich.concurrency} narratives at once, the rest wait their turn. */
   private final Slots llmSlots;
 
@@ -47,7 +50,14 @@ public final class Enricher {
   /** @param deployments the deployments an alert may follow; null for none */
   public Enricher(KnowledgeBase knowledge, EnrichmentStore store, Narrator llm, Narrator template, IrisConfig.Enrich limits,
       OwnershipStore owners, IrisConfig.Notify routing, RecentDeployments deployments) {
+    this(knowledge, store, llm, template, limits, owners, routing, deployments, null);
+  }
+
+  /** @param hostHealth the latest metrics snapshot of an alert's host; null for none */
+  public Enricher(KnowledgeBase knowledge, EnrichmentStore store, Narrator llm, Narrator template, IrisConfig.Enrich limits,
+      OwnershipStore owners, IrisConfig.Notify routing, RecentDeployments deployments, HostHealth hostHealth) {
     this.deployments = deployments;
+    this.hostHealth = hostHealth;
     this.knowledge = knowledge;
     this.store = store;
     this.llm = llm;
@@ -71,7 +81,8 @@ public final class Enricher {
               .put("infrastructure", refs(context.infrastructure()))
               .put("recent_on_instance", new JsonArray(new ArrayList<>(context.recentOnInstance())))
               .put("owner", context.owner())
-              .put("deployments", new JsonArray(new ArrayList<>(context.deployments()))))
+              .put("deployments", new JsonArray(new ArrayList<>(context.deployments())))
+              .put("metrics", context.hostHealth()))
           .put("took_ms", (System.nanoTime() - started) / 1_000_000);
       if (degraded != null) {
         result.put("degraded", degraded);
@@ -92,11 +103,13 @@ public final class Enricher {
       Future<String> bestRunbook = runbooks.compose(found -> found.isEmpty()
           ? Future.succeededFuture(null)
           : knowledge.content(KnowledgeCollection.RUNBOOKS, found.get(0).documentId()));
-      Future<JsonObject> owner = owner(alert);
+      Future<Ownership> ownership = ownership(alert);
+      Future<JsonObject> owner = ownership.map(Enricher::ownerJson);
       Future<List<JsonObject>> deployed = owner.compose(o -> deploymentsNear(alert, o));
-      return Future.all(List.of(runbooks, incidents, infrastructure, recent, bestRunbook, owner, deployed)).map(all -> new Retrieved(
+      Future<JsonObject> health = ownership.compose(this::healthOf);
+      return Future.all(List.of(runbooks, incidents, infrastructure, recent, bestRunbook, owner, deployed, health)).map(all -> new Retrieved(
           runbooks.result(), incidents.result(), infrastructure.result(), bestRunbook.result(), recent.result(), owner.result(),
-          deployed.result()));
+          deployed.result(), health.result()));
     });
   }
 
@@ -112,28 +125,42 @@ public final class Enricher {
     return deployments.near(owner.getString("host"), services).otherwise(List.of());
   }
 
-  /** What the registry knows of the alert's host and service; empty when nothing (or the lookup fails). */
-  private Future<JsonObject> owner(AlertContext alert) {
+  /** The latest metrics snapshot of the alert's host; empty without a host, a snapshot, or when the lookup fails. */
+  private Future<JsonObject> healthOf(Ownership o) {
+    if (hostHealth == null || o.hostId() == null) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    return hostHealth.of(o.hostId()).otherwise(e -> {
+      LOG.warn("Cannot read the metrics snapshot of host {}: {}", o.hostId(), e.getMessage());
+      return new JsonObject();
+    });
+  }
+
+  /** What the registry knows of the alert's host and service; nothing when the lookup fails. */
+  private Future<Ownership> ownership(AlertContext alert) {
     String instance = alert.labels().getString(routing.hostLabel(), alert.instance());
     List<String> services = routing.serviceLabels().stream().map(l -> alert.labels().getString(l))
         .filter(v -> v != null && !v.isBlank()).toList();
-    return owners.owners(instance, services).map(o -> {
-      JsonObject json = new JsonObject();
-      if (o.hostname() != null) {
-        json.put("host", o.hostname());
-      }
-      if (!o.services().isEmpty()) {
-        json.put("services", new JsonArray(new ArrayList<>(o.services())));
-      }
-      if (!o.maintainers().isEmpty()) {
-        json.put("maintainers", new JsonArray(o.maintainers().stream().map(c -> (Object) c.name()).toList()));
-      }
-      if (!o.tags().isEmpty()) {
-        json.put("tags", new JsonArray(o.tags().stream().map(t -> (Object) new JsonObject().put("type", t.type())
-            .put("name", t.name()).put("reason", t.reason())).toList()));
-      }
-      return json;
-    }).otherwise(new JsonObject());
+    return owners.owners(instance, services).otherwise(Ownership.unknown());
+  }
+
+  /** The registry's part as JSON; empty when it knows nothing. */
+  private static JsonObject ownerJson(Ownership o) {
+    JsonObject json = new JsonObject();
+    if (o.hostname() != null) {
+      json.put("host", o.hostname());
+    }
+    if (!o.services().isEmpty()) {
+      json.put("services", new JsonArray(new ArrayList<>(o.services())));
+    }
+    if (!o.maintainers().isEmpty()) {
+      json.put("maintainers", new JsonArray(o.maintainers().stream().map(c -> (Object) c.name()).toList()));
+    }
+    if (!o.tags().isEmpty()) {
+      json.put("tags", new JsonArray(o.tags().stream().map(t -> (Object) new JsonObject().put("type", t.type())
+          .put("name", t.name()).put("reason", t.reason())).toList()));
+    }
+    return json;
   }
 
   private Future<List<SearchResult>> search(String query, float[] vector, KnowledgeCollection collection, int limit) {

@@ -12,6 +12,8 @@ import iris.EventAddress;
 import iris.IrisConfig;
 import iris.deploy.DeploymentStore;
 import iris.deploy.RecentDeployments;
+import iris.metrics.HostHealth;
+import iris.metrics.Snapshots;
 import iris.enrich.EnrichmentStore.Waiting;
 import iris.incident.Claim;
 import iris.incident.Pipeline;
@@ -70,7 +72,8 @@ public final class EnrichmentVerticle extends VerticleBase {
         : null;
     enricher = new Enricher(components.knowledge(), store, llm, template, settings,
         new OwnershipStore(components.pool()), config.notifications(),
-        new RecentDeployments(new DeploymentStore(components.pool()), components.clock(), config.maintenance().deploymentLookback()));
+        new RecentDeployments(new DeploymentStore(components.pool()), components.clock(), config.maintenance().deploymentLookback()),
+        new HostHealth(new Snapshots(components.pool()), components.clock(), config.metrics().snapshotInterval()));
     learner = new IncidentLearner(components.incidents(), store, components.knowledge());
     registry = components.registry();
     took = Timer.builder("iris_enrichment_seconds").description("Time to enrich one alert name of one group")

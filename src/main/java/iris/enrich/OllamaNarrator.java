@@ -72,6 +72,11 @@ public final class OllamaNarrator implements Narrator {
       context.deployments().forEach(d -> p.append("- ").append(d.getString("text")).append('\n'));
       p.append('\n');
     }
+    if (!context.hostLines().isEmpty()) {
+      p.append("HOST METRICS (its latest snapshot from Prometheus)\n");
+      context.hostLines().forEach(line -> p.append("- ").append(line).append('\n'));
+      p.append('\n');
+    }
     section(p, "RUNBOOKS", "R", context.runbooks(), context.bestRunbookContent());
     section(p, "PAST INCIDENTS", "P", context.pastIncidents(), null);
     section(p, "INFRASTRUCTURE", "I", context.infrastructure(), null);

@@ -6,11 +6,27 @@ import java.util.List;
 
 /**
  * The context found for one alert: documents of the three collections, best first, the full
- * text of the best runbook, the latest incidents on the same instance, and the deployments it may follow.
+ * text of the best runbook, the latest incidents on the same instance, the deployments it may
+ * follow, and how its host is doing ({@code iris.metrics.HostHealth}: empty when unknown).
  */
 public record Retrieved(List<SearchResult> runbooks, List<SearchResult> pastIncidents,
                         List<SearchResult> infrastructure, String bestRunbookContent,
-                        List<JsonObject> recentOnInstance, JsonObject owner, List<JsonObject> deployments) {
+                        List<JsonObject> recentOnInstance, JsonObject owner, List<JsonObject> deployments,
+                        JsonObject hostHealth) {
+
+  public Retrieved {
+    hostHealth = hostHealth == null ? new JsonObject() : hostHealth;
+  }
+
+  public Retrieved(List<SearchResult> runbooks, List<SearchResult> pastIncidents, List<SearchResult> infrastructure,
+      String bestRunbookContent, List<JsonObject> recentOnInstance, JsonObject owner, List<JsonObject> deployments) {
+    this(runbooks, pastIncidents, infrastructure, bestRunbookContent, recentOnInstance, owner, deployments, new JsonObject());
+  }
+
+  /** The host-health lines ("disk / 91 % (critical), +1.2 %/day, full in ~7 days"); none when unknown. */
+  public List<String> hostLines() {
+    return hostHealth.getJsonArray("lines", new io.vertx.core.json.JsonArray()).stream().map(String::valueOf).toList();
+  }
 
   public Retrieved(List<SearchResult> runbooks, List<SearchResult> pastIncidents, List<SearchResult> infrastructure,
       String bestRunbookContent, List<JsonObject> recentOnInstance, JsonObject owner) {

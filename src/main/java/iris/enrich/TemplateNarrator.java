@@ -46,6 +46,7 @@ public final class TemplateNarrator implements Narrator {
     model.put("recent", context.recentOnInstance().stream().map(o -> o.getMap()).toList());
     model.put("owner", plain(context.owner()));
     model.put("deployments", context.deployments().stream().map(d -> d.getString("text")).toList());
+    model.put("host_health", context.hostLines());
     List<SearchResult> all = new ArrayList<>(context.runbooks());
     all.addAll(context.pastIncidents());
     all.addAll(context.infrastructure());

@@ -153,6 +153,9 @@ public final class AdaptiveCard {
     if (!blank(n.summary())) {
       body.add(textBlock(TeamsMarkdown.paragraphs(n.summary(), cap(MAX_PARAGRAPH))));
     }
+    if (!blank(n.host())) {
+      body.add(textBlock("**Host:** " + TeamsMarkdown.inline(n.host(), cap(MAX_PARAGRAPH))).put("spacing", "Small"));
+    }
     if (!blank(n.probableCause())) {
       body.add(heading("Probable cause"));
       body.add(textBlock(TeamsMarkdown.paragraphs(n.probableCause(), cap(MAX_PARAGRAPH))).put("spacing", "Small"));

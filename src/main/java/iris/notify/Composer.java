@@ -53,6 +53,7 @@ final class Composer {
       summary = summary + " Recent deployment: " + deployed.getJsonObject(0).getString("text") + ".";
     }
     List<String> steps = enrichment.getJsonArray("remediation", new JsonArray()).stream().map(String::valueOf).toList();
+    String host = resolved ? "" : host(enrichment);
     List<AlertLine> lines = sorted.stream().map(p -> new AlertLine(p.alertname(), p.instance(), p.severity(),
         p.startsAt() == null ? null : p.startsAt().toInstant())).toList();
     Duration duration = resolved ? draft.longest() : null;
@@ -60,8 +61,19 @@ final class Composer {
         resolved ? "Resolved after " + (duration == null ? "an unknown time" : HumanDuration.of(duration)) + ". " + summary : summary,
         resolved ? "" : enrichment.getString("probable_cause", ""), resolved ? List.of() : steps, lines,
         links(lead, enrichment), enrichment.getString("generated_by", "template"), duration,
-        resolved ? List.of() : others(draft.firstOfEachName(), lead.alertname()),
+        resolved ? List.of() : others(draft.firstOfEachName(), lead.alertname()), host,
         new Notification.Extent(draft.size(), draft.counts(), draft.notSent()));
+  }
+
+  /** "db1: disk / 91 % (critical), +1.2 %/day, full in ~7 days", from the host's latest snapshot; "" without one. */
+  static String host(JsonObject enrichment) {
+    JsonObject metrics = enrichment.getJsonObject("context", new JsonObject()).getJsonObject("metrics", new JsonObject());
+    String text = metrics.getString("text", "");
+    if (text.isBlank()) {
+      return "";
+    }
+    String hostname = metrics.getJsonObject("snapshot", new JsonObject()).getString("hostname", "");
+    return hostname.isBlank() ? text : hostname + ": " + text;
   }
 
   /** One finding per other alert name, in the order of their most severe alert. */

@@ -107,6 +107,7 @@ public final class EmailRenderer {
     model.put("links", links(n));
     model.put("generated_by", text(n.generatedBy()));
     model.put("duration", n.duration() == null ? "" : HumanDuration.of(n.duration()));
+    model.put("host", text(n.host()));
     return model;
   }
 

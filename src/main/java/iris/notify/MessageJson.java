@@ -36,7 +36,7 @@ final class MessageJson {
         .put("severity", n.severity()).put("title", n.title()).put("summary", n.summary()).put("probable_cause", n.probableCause())
         .put("remediation", new JsonArray(new ArrayList<>(n.remediation()))).put("alerts", alerts).put("links", links(n.links()))
         .put("generated_by", n.generatedBy()).put("duration_seconds", n.duration() == null ? null : n.duration().toSeconds())
-        .put("others", others).put("extent", extent(n.extent()));
+        .put("others", others).put("host", n.host()).put("extent", extent(n.extent()));
   }
 
   private static JsonObject extent(Notification.Extent e) {
@@ -74,7 +74,8 @@ final class MessageJson {
     Long seconds = o.getLong("duration_seconds");
     return new Notification(o.getLong("group_id"), o.getString("state"), o.getString("severity"), o.getString("title"),
         o.getString("summary"), o.getString("probable_cause"), steps(o), alerts, links(o), o.getString("generated_by"),
-        seconds == null ? null : Duration.ofSeconds(seconds), others, extent(o.getJsonObject("extent"), alerts.size()));
+        seconds == null ? null : Duration.ofSeconds(seconds), others, o.getString("host", ""),
+        extent(o.getJsonObject("extent"), alerts.size()));
   }
 
   private static JsonObject notice(Notice n) {

@@ -15,6 +15,8 @@ import java.util.List;
  * @param others the enrichment of each other alert name in the group (summary, probableCause
  *     and remediation are the most severe one's)
  * @param alerts the first alerts, most severe first: a sample when the group is large
+ * @param host how the lead alert's host is doing, from its latest metrics snapshot ("db1: disk /
+ *     91 % (critical), +1.2 %/day, full in ~7 days"); empty when there is none
  * @param extent how many alerts the message tells of in all, by alert name and severity
  */
 public record Notification(
@@ -30,18 +32,27 @@ public record Notification(
     String generatedBy,
     Duration duration,
     List<Finding> others,
+    String host,
     Extent extent) implements Message {
 
   public Notification {
     others = others == null ? List.of() : List.copyOf(others);
+    host = host == null ? "" : host;
     extent = extent == null ? new Extent(alerts == null ? 0 : alerts.size(), List.of(), 0) : extent;
   }
 
   /** A notification whose alert lines are all its alerts. */
   public Notification(long groupId, String state, String severity, String title, String summary, String probableCause,
       List<String> remediation, List<AlertLine> alerts, List<Link> links, String generatedBy, Duration duration,
-      List<Finding> others) {
-    this(groupId, state, severity, title, summary, probableCause, remediation, alerts, links, generatedBy, duration, others, null);
+      List<Finding> others, String host) {
+    this(groupId, state, severity, title, summary, probableCause, remediation, alerts, links, generatedBy, duration, others, host,
+        null);
+  }
+
+  /** A notification without a word on its host, whose alert lines are all its alerts. */
+  public Notification(long groupId, String state, String severity, String title, String summary, String probableCause,
+      List<String> remediation, List<AlertLine> alerts, List<Link> links, String generatedBy, Duration duration, List<Finding> others) {
+    this(groupId, state, severity, title, summary, probableCause, remediation, alerts, links, generatedBy, duration, others, "", null);
   }
 
   /** A notification about one alert name only. */

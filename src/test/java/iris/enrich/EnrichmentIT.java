@@ -91,6 +91,37 @@ class EnrichmentIT {
   }
 
   @Test
+  void anAlertOnAHostCarriesItsLatestMetricsSnapshotAndDiskTrend() throws Exception {
+    long hostId = iris.api("POST", "/api/v1/hosts", new JsonObject().put("hostname", "disk-1").encode()).json().getLong("id");
+    Sql.rows(db, "INSERT INTO metric_snapshots (host_id, hostname, instance, taken_at, fullest_mountpoint, fullest_disk_pct, state)"
+        + " VALUES (?, 'disk-1', 'default', now() - interval '2 hours', '/', 89.0, 'warning') RETURNING id", hostId);
+    long latest = ((Number) Sql.rows(db, """
+        INSERT INTO metric_snapshots (host_id, hostname, instance, taken_at, cpu_busy_pct, mem_used_pct, load_per_core, up,
+          targets_up, targets_total, disk, fullest_mountpoint, fullest_disk_pct, state, breaches, disk_trend_pct_per_day, disk_full_in_days)
+        VALUES (?, 'disk-1', 'default', now() - interval '1 minute', 12, 40, 0.3, true, 1, 1,
+          '[{"mountpoint": "/", "used_pct": 91.2}]', '/', 91.2, 'critical',
+          '[{"metric": "disk", "level": "critical", "value": 91.2, "warning": 80, "critical": 90, "mountpoint": "/"}]', 1.23, 7.15)
+        RETURNING id""", hostId).get(0).get("id")).longValue();
+    JsonObject alert = Payloads.firing("fp-disk-1", "HostOutOfDiskSpace", "disk-1:9100", T0);
+    assertEquals(200, iris.webhook(Payloads.webhook("{}:{alertname=\"HostOutOfDiskSpace\",instance=\"disk-1\"}", alert).encode()).status());
+    long id = incident("fp-disk-1");
+    Knowledge.await("enrichment", 30_000, () -> !"received".equals(state(id)));
+
+    JsonObject metrics = get(id).getJsonObject("enrichment").getJsonObject("context").getJsonObject("metrics");
+    assertEquals("disk / 91 % (critical), +1.2 %/day, full in ~7 days", metrics.getString("text"), metrics.encodePrettily());
+    assertEquals("critical", metrics.getString("state"));
+    assertEquals(latest, metrics.getJsonObject("snapshot").getLong("id"), "the latest of the host's snapshots");
+    assertEquals(1.23, metrics.getJsonObject("snapshot").getDouble("disk_trend_pct_per_day"));
+
+    // A host without snapshots, and an instance no host has, carry none.
+    JsonObject other = Payloads.firing("fp-disk-2", "HostOutOfDiskSpace", "node-1:9100", T0);
+    assertEquals(200, iris.webhook(Payloads.webhook("{}:{alertname=\"HostOutOfDiskSpace\",instance=\"node-1\"}", other).encode()).status());
+    long second = incident("fp-disk-2");
+    Knowledge.await("enrichment", 30_000, () -> !"received".equals(state(second)));
+    assertEquals(new JsonObject(), get(second).getJsonObject("enrichment").getJsonObject("context").getJsonObject("metrics"));
+  }
+
+  @Test
   void aStormOfThousandsOfAlertsOfThreeKindsIsThreeEnrichments() throws Exception {
     String groupKey = "{}:{job=\"storm\"}";
     String[] kinds = {"HostHighCpuLoad", "HostOutOfDiskSpace", "HostOomKillDetected"};

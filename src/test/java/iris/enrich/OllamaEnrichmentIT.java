@@ -95,6 +95,22 @@ class OllamaEnrichmentIT {
   }
 
   @Test
+  void thePromptSaysHowTheHostIsDoing() throws Exception {
+    long hostId = iris.api("POST", "/api/v1/hosts", new JsonObject().put("hostname", "mem-1").encode()).json().getLong("id");
+    Sql.rows(db, """
+        INSERT INTO metric_snapshots (host_id, hostname, instance, taken_at, cpu_busy_pct, mem_used_pct, state, breaches)
+        VALUES (?, 'mem-1', 'default', now(), 35, 96.4, 'critical',
+          '[{"metric": "memory", "level": "critical", "value": 96.4, "warning": 85, "critical": 95}]') RETURNING id""", hostId);
+    int before = ollama.requests("/api/chat").size();
+    iris.webhook(Payloads.webhook("{}:{host=\"mem-1\"}", Payloads.firing("fp-llm-mem-1", "HostOutOfMemory", "mem-1:9100", T0)).encode());
+    long id = ((Number) Sql.rows(db, "SELECT id FROM incidents WHERE fingerprint = 'fp-llm-mem-1'").get(0).get("id")).longValue();
+    Knowledge.await("enrichment", 30_000, () -> !"received".equals(
+        Sql.rows(db, "SELECT pipeline_state FROM incidents WHERE id = ?", id).get(0).get("pipeline_state")));
+    String prompt = ollama.requests("/api/chat").get(before).body().getJsonArray("messages").getJsonObject(1).getString("content");
+    assertTrue(prompt.contains("HOST METRICS (its latest snapshot from Prometheus)\n- memory 96 % (critical)\n"), prompt);
+  }
+
+  @Test
   void aTimeoutFallsBackToTheTemplate() throws Exception {
     ollama.chatMode(ChatMode.SLOW);
     ollama.slowMillis(4000);
