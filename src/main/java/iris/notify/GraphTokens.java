@@ -69,17 +69,19 @@ final class GraphTokens {
     if (cached != null && cached.accessUsable(clock.instant(), margin)) {
       return Future.succeededFuture(cached.accessToken());
     }
-    if (inFlight == null) {
-      Promise<String> promise = Promise.promise();
-      inFlight = promise.future();
-      fromStore().onComplete(done -> {
-        synchronized (this) {
-          inFlight = null;
-        }
-        promise.handle(done);
-      });
+    if (inFlight != null) {
+      return inFlight;
     }
-    return inFlight;
+    Promise<String> promise = Promise.promise();
+    Future<String> token = promise.future();
+    inFlight = token;
+    fromStore().onComplete(done -> {
+      synchronized (this) {
+        inFlight = null;
+      }
+      promise.handle(done);
+    });
+    return token;
   }
 
   /** Drops {@code token} after Graph refused it (401), so the next send takes another. */
