@@ -260,4 +260,75 @@ class GraphDeliveryIT {
     });
     assertEquals("queued", delivery("fp-graph-revoked-2").getString("state"), "retried, so a new sign-in still delivers it");
   }
+
+  @Test
+  @Order(0)
+  void maintainersTakeAGraphDestinationAMentionSwitchAndAnObjectId() {
+    assertEquals(400, iris.api("POST", "/api/v1/maintainers", new JsonObject().put("name", "x").put("graph_team_id", TEAM).encode()).status());
+    var both = iris.api("POST", "/api/v1/maintainers", new JsonObject().put("name", "x").put("graph_team_id", TEAM)
+        .put("graph_channel_id", CHANNEL).put("graph_chat_id", CHAT).encode());
+    assertEquals(400, both.status());
+    assertEquals("graph_chat_id", both.json().getString("field"));
+    assertEquals("aad_object_id", iris.api("POST", "/api/v1/maintainers", new JsonObject().put("name", "x")
+        .put("aad_object_id", "ama").encode()).json().getString("field"));
+    assertEquals("mention", iris.api("POST", "/api/v1/maintainers", new JsonObject().put("name", "x")
+        .put("mention", "yes").encode()).json().getString("field"));
+    assertEquals("graph_chat_id", iris.api("POST", "/api/v1/maintainers", new JsonObject().put("name", "x")
+        .put("graph_chat_id", "19:a b/../c").encode()).json().getString("field"));
+
+    JsonObject created = post("/api/v1/maintainers", new JsonObject().put("name", "Efua").put("email", "efua@contoso.example")
+        .put("channels", new JsonArray().add("graph").add("email")).put("graph_chat_id", CHAT).put("mention", true)
+        .put("aad_object_id", "6F1C916A-3135-4417-BA27-8EB7BD084193"));
+    assertEquals(CHAT, created.getString("graph_chat_id"));
+    assertTrue(created.getBoolean("mention"));
+    assertEquals("6f1c916a-3135-4417-ba27-8eb7bd084193", created.getString("aad_object_id"));
+    long id = created.getLong("id");
+    JsonObject sameEmail = new JsonObject().put("name", "Efua").put("email", "efua@contoso.example").put("graph_chat_id", CHAT);
+    assertEquals("6f1c916a-3135-4417-ba27-8eb7bd084193", iris.api("PUT", "/api/v1/maintainers/" + id, sameEmail.encode()).json()
+        .getString("aad_object_id"), "kept while the email stays");
+    assertFalse(iris.api("GET", "/api/v1/maintainers/" + id, null).json().getBoolean("mention"), "PUT replaces the switch");
+    JsonObject otherEmail = sameEmail.copy().put("email", "efua.owusu@contoso.example");
+    assertNull(iris.api("PUT", "/api/v1/maintainers/" + id, otherEmail.encode()).json().getString("aad_object_id"),
+        "another email is another user: resolved again");
+  }
+
+  @Test
+  @Order(8)
+  void aSignInEndsExpiredOrDeclinedAndANewOneRestoresTheGrant() throws Exception {
+    String expired = iris.api("POST", "/api/v1/teams/graph/sign-in", null).json().getString("user_code");
+    login.expire(expired);
+    Knowledge.await("expired", 15_000, () -> "expired".equals(signIn().getString("state")));
+    assertTrue(signIn().getString("error").contains("expired_token"), signIn().encode());
+
+    String declined = iris.api("POST", "/api/v1/teams/graph/sign-in", null).json().getString("user_code");
+    login.decline(declined);
+    Knowledge.await("declined", 15_000, () -> "declined".equals(signIn().getString("state")));
+    assertEquals("revoked", iris.api("GET", "/api/v1/teams/graph/sign-in", null).json().getJsonObject("grant").getString("state"),
+        "a failed sign-in leaves the grant as it was");
+
+    iris.api("POST", "/api/v1/teams/graph/sign-in", null);
+    JsonObject latest = iris.api("POST", "/api/v1/teams/graph/sign-in", null).json();
+    assertEquals(1, Sql.count(db, "SELECT count(*) FROM graph_sign_ins WHERE state = 'superseded'"), "a newer sign-in replaces a pending one");
+    login.approve(latest.getString("user_code"), ACCOUNT);
+    Knowledge.await("signed in again", 15_000, () -> !graphCheck().getBoolean("degraded"));
+    assertEquals(latest.getLong("id"), signIn().getLong("id"));
+    assertEquals("signed_in", signIn().getString("state"));
+    JsonObject grant = iris.api("GET", "/api/v1/teams/graph/sign-in", null).json().getJsonObject("grant");
+    assertEquals("active", grant.getString("state"));
+    assertNull(grant.getString("last_send_error"), "a new grant starts clean");
+  }
+
+  @Test
+  @Order(9)
+  void theSignInIsForAdminsOnly() {
+    String key = iris.api("POST", "/api/v1/api-keys", new JsonObject().put("name", "writer").put("scope", "write").encode())
+        .json().getString("key");
+    assertEquals(403, iris.http.send("POST", "/api/v1/teams/graph/sign-in", null, Map.of("X-API-Key", key)).status());
+    assertEquals(403, iris.http.send("GET", "/api/v1/teams/graph/sign-in", null, Map.of("X-API-Key", key)).status());
+    assertEquals(401, iris.http.send("GET", "/api/v1/teams/graph/sign-in", null, Map.of()).status());
+  }
+
+  private static JsonObject signIn() {
+    return iris.api("GET", "/api/v1/teams/graph/sign-in", null).json().getJsonObject("sign_in");
+  }
 }
