@@ -34,20 +34,25 @@ public final class GraphChannel implements Channel {
     Future<Void> record(String maintainer, String email, String objectId);
   }
 
+  /** Where a post Graph refused for the account (401, 403) is reported (the grant's status). */
+  interface Refusals {
+    Future<Void> record(String error);
+  }
+
   private final WebClient client;
   private final IrisConfig.Graph config;
   private final GraphTokens tokens;
-  private final GraphGrantStore store;
+  private final Refusals refusals;
   private final ObjectIds objectIds;
   private final Duration timeout;
   private final Clock clock;
 
-  GraphChannel(WebClient client, IrisConfig.Graph config, GraphTokens tokens, GraphGrantStore store, ObjectIds objectIds,
+  GraphChannel(WebClient client, IrisConfig.Graph config, GraphTokens tokens, Refusals refusals, ObjectIds objectIds,
       Duration timeout, Clock clock) {
     this.client = client;
     this.config = config;
     this.tokens = tokens;
-    this.store = store;
+    this.refusals = refusals;
     this.objectIds = objectIds;
     this.timeout = timeout;
     this.clock = clock;
@@ -177,7 +182,7 @@ public final class GraphChannel implements Channel {
         tokens.forget(token);
       }
       LOG.warn("Graph refused a post: {}", failure.getMessage());
-      return store.sendRefused(failure.getMessage()).transform(v -> Future.failedFuture(failure));
+      return refusals.record(failure.getMessage()).transform(v -> Future.failedFuture(failure));
     }
     return Future.failedFuture(failure);
   }

@@ -41,7 +41,7 @@ final class TeamsGraph {
   }
 
   GraphChannel channel(Duration timeout) {
-    return new GraphChannel(http, config, tokens(), store, maintainers::recordObjectId, timeout, clock);
+    return new GraphChannel(http, config, tokens(), store::sendRefused, maintainers::recordObjectId, timeout, clock);
   }
 
   GraphSignIn signIn(Vertx vertx) {

@@ -157,35 +157,6 @@ class GraphTokensTest {
     return new GraphLogin.TokenAnswer(access, refresh, Duration.ofSeconds(seconds), "ChannelMessage.Send", null, null, null);
   }
 
-  /** The store's rules (write only at the version read) in memory. */
-  private static final class MemoryGrants implements GraphTokens.Grants {
-    GraphGrant grant;
-    Runnable beforeWrite = () -> { };
-
-    @Override
-    public Future<GraphGrant> load() {
-      return Future.succeededFuture(grant);
-    }
-
-    @Override
-    public Future<Boolean> refreshed(GraphGrant old, String refreshToken, String accessToken, Instant expiresAt) {
-      beforeWrite.run();
-      if (grant == null || !grant.active() || grant.version() != old.version()) {
-        return Future.succeededFuture(false);
-      }
-      grant = new GraphGrant(true, grant.account(), refreshToken, accessToken, expiresAt, grant.version() + 1, null);
-      return Future.succeededFuture(true);
-    }
-
-    @Override
-    public Future<Void> revoked(GraphGrant old, String error) {
-      if (grant.version() == old.version()) {
-        grant = new GraphGrant(false, grant.account(), grant.refreshToken(), null, null, grant.version() + 1, error);
-      }
-      return Future.succeededFuture();
-    }
-  }
-
   /** The identity platform's refresh grant, answering what the test scripted next and recording the refresh tokens sent. */
   private static final class ScriptedRefresher implements GraphTokens.Refresher {
     final List<String> calls = new ArrayList<>();
