@@ -152,13 +152,16 @@ public final class AdaptiveCard {
     if (!n.resolved()) {
       addSource(body, n.generatedBy());
     }
+    // without the width Teams squeezes the card into a narrow bubble
+    JsonObject msteams = new JsonObject().put("width", "Full");
+    if (mention != null) {
+      msteams.put("entities", new JsonArray().add(mention.entity()));
+    }
     JsonObject card = new JsonObject()
         .put("$schema", SCHEMA)
         .put("type", "AdaptiveCard")
         .put("version", VERSION)
-        // without it Teams squeezes the card into a narrow bubble
-        .put("msteams", mention == null ? new JsonObject().put("width", "Full")
-            : new JsonObject().put("width", "Full").put("entities", new JsonArray().add(mention.entity())))
+        .put("msteams", msteams)
         .put("body", body);
     JsonArray actions = actions(n.links() == null ? List.of() : n.links());
     return actions.isEmpty() ? card : card.put("actions", actions);

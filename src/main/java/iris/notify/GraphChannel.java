@@ -77,7 +77,7 @@ public final class GraphChannel implements Channel {
 
   @Override
   public Future<Void> send(Message message, Recipient recipient) {
-    String who = recipient == null || recipient.name() == null || recipient.name().isBlank() ? "an unnamed recipient" : recipient.name();
+    String who = Recipient.who(recipient);
     if (!reaches(recipient)) {
       return Future.failedFuture(DeliveryFailure.permanent(who + " has no Teams channel or chat for Graph"));
     }

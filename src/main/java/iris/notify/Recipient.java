@@ -20,6 +20,11 @@ public record Recipient(String name, String email, String teamsWebhookUrl, Strin
         c.mention(), c.aadObjectId());
   }
 
+  /** How failure messages name a recipient: by name, never by address (a webhook URL holds a secret). */
+  static String who(Recipient recipient) {
+    return recipient == null || blank(recipient.name()) ? "an unnamed recipient" : recipient.name();
+  }
+
   /** True when Graph posts have somewhere to go. */
   boolean hasGraphDestination() {
     return !blank(graphChatId) || !blank(graphTeamId) && !blank(graphChannelId);

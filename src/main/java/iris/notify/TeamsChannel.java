@@ -80,7 +80,7 @@ public final class TeamsChannel implements Channel {
   }
 
   private Future<Void> post(Buffer card, Recipient recipient) {
-    String who = recipient == null || recipient.name() == null || recipient.name().isBlank() ? "an unnamed recipient" : recipient.name();
+    String who = Recipient.who(recipient);
     if (!reaches(recipient)) {
       return Future.failedFuture(DeliveryFailure.permanent(who + " has no Teams webhook"));
     }
