@@ -131,12 +131,15 @@ final class GraphTokens {
             });
           }
           if (answer.needsSignIn()) {
-            LOG.warn("Microsoft Graph refused the grant of {}: {}. A new sign-in is needed ({})", grant.account(),
-                answer.describe(), SIGN_IN);
             // Written only if nobody refreshed meanwhile; a node that did holds a good grant, which is kept.
-            return grants.revoked(grant, answer.describe()).compose(v -> grants.load()).compose(now2 ->
-                now2 != null && now2.active() && now2.accessUsable(clock.instant(), margin) ? takeStored(now2)
-                    : Future.failedFuture(revokedFailure(answer.describe())));
+            return grants.revoked(grant, answer.describe()).compose(v -> grants.load()).compose(current -> {
+              if (current != null && current.active() && current.accessUsable(clock.instant(), margin)) {
+                return takeStored(current);
+              }
+              LOG.warn("Microsoft Graph refused the grant of {}: {}. A new sign-in is needed ({})", grant.account(),
+                  answer.describe(), SIGN_IN);
+              return Future.failedFuture(revokedFailure(answer.describe()));
+            });
           }
           return Future.failedFuture(new Unavailable("the identity platform refused to refresh the Graph token: "
               + answer.describe(), false));

@@ -133,6 +133,17 @@ class GraphTokensTest {
   }
 
   @Test
+  void aRefusalThatRacedAnotherNodesRefreshKeepsItsNewerGrant() {
+    signedIn();
+    clock.advance(Duration.ofMinutes(58));
+    platform.answer(GraphLogin.TokenAnswer.failed("invalid_grant", "AADSTS70000: the refresh token was already used"));
+    grants.beforeRevoke = () -> grants.grant = new GraphGrant(true, "iris@contoso.example", "refresh-theirs", "access-theirs",
+        clock.instant().plusSeconds(3600), 2, null);
+    assertEquals("access-theirs", token(tokens.accessToken()));
+    assertTrue(grants.grant.active(), "the newer grant is not revoked");
+  }
+
+  @Test
   void aTokenGraphRefusedIsNotTakenAgainFromTheStore() {
     signedIn();
     assertEquals("access-0", token(tokens.accessToken()));

@@ -7,6 +7,7 @@ import java.time.Instant;
 final class MemoryGrants implements GraphTokens.Grants {
   GraphGrant grant;
   Runnable beforeWrite = () -> { };
+  Runnable beforeRevoke = () -> { };
 
   @Override
   public Future<GraphGrant> load() {
@@ -25,6 +26,7 @@ final class MemoryGrants implements GraphTokens.Grants {
 
   @Override
   public Future<Void> revoked(GraphGrant old, String error) {
+    beforeRevoke.run();
     if (grant.version() == old.version()) {
       grant = new GraphGrant(false, grant.account(), grant.refreshToken(), null, null, grant.version() + 1, error);
     }
