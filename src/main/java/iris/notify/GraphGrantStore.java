@@ -74,6 +74,11 @@ final class GraphGrantStore implements GraphTokens.Grants {
         .execute(Tuple.of(error, old.version())).mapEmpty();
   }
 
+  /** Signs Iris out: the grant is deleted (pending sign-ins are left to finish or lapse). */
+  Future<Boolean> signOut() {
+    return pool.query("DELETE FROM graph_grant WHERE id = 1").execute().map(rows -> rows.rowCount() == 1);
+  }
+
   /** A send Graph refused for the account (401, 403), for the status and readiness. */
   Future<Void> sendRefused(String error) {
     return pool.preparedQuery("UPDATE graph_grant SET last_send_error = $1, last_send_error_at = now() WHERE id = 1")

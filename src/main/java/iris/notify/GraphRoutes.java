@@ -10,7 +10,9 @@ import java.time.Clock;
 
 /**
  * {@code /api/v1/teams/graph/sign-in} (admin): {@code POST} starts a device-code sign-in and
- * answers the code to enter and where; {@code GET} shows the grant and the latest sign-in.
+ * answers the code to enter and where; {@code GET} shows the grant and the latest sign-in;
+ * {@code DELETE} signs Iris out (the grant is forgotten here; revoke the account's sessions in
+ * Azure AD to end it there too).
  * Whoever enters the code is the account Iris posts as, so both are for admins only.
  */
 final class GraphRoutes {
@@ -30,6 +32,21 @@ final class GraphRoutes {
   void addRoutes(Router router) {
     router.post(SIGN_IN).handler(ApiKeyAuth.require(Scope.ADMIN)).handler(this::start);
     router.get(SIGN_IN).handler(ApiKeyAuth.require(Scope.ADMIN)).handler(this::status);
+    router.delete(SIGN_IN).handler(ApiKeyAuth.require(Scope.ADMIN)).handler(this::signOut);
+  }
+
+  private void signOut(RoutingContext ctx) {
+    if (graph == null) {
+      ctx.fail(notConfigured());
+      return;
+    }
+    graph.store().signOut().onSuccess(deleted -> {
+      if (!deleted) {
+        ctx.fail(HttpProblem.notFound("a Microsoft Graph grant"));
+        return;
+      }
+      ctx.response().setStatusCode(204).end();
+    }).onFailure(ctx::fail);
   }
 
   private void start(RoutingContext ctx) {

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Access tokens for Graph, for one verticle: the cached token while it is good for more than
- * {@code margin}, else the stored one (another node may have refreshed it), else a refresh with
+ * {@code margin} (looked up again in the store every {@link #RECHECK}), else the stored one
+ * (another node may have refreshed it), else a refresh with
  * the grant's refresh token, one at a time however many sends ask. A refresh the platform
  * refuses for good ({@code invalid_grant}) marks the grant revoked: every caller then hears
  * that a new sign-in is needed, and readiness says so.
@@ -49,12 +50,15 @@ final class GraphTokens {
   }
 
   static final String SIGN_IN = "POST /api/v1/teams/graph/sign-in";
+  /** How long a cached token is used without a look at the store: a sign-out, a new sign-in or a revocation reaches every node within it. */
+  static final Duration RECHECK = Duration.ofSeconds(30);
 
   private final Grants grants;
   private final Refresher refresher;
   private final Clock clock;
   private final Duration margin;
   private GraphGrant cached;
+  private Instant checkedAt = Instant.MIN;
   private Future<String> inFlight;
 
   GraphTokens(Grants grants, Refresher refresher, Clock clock, Duration margin) {
@@ -66,7 +70,8 @@ final class GraphTokens {
 
   /** A token good for more than the margin; fails with {@link Unavailable}. */
   synchronized Future<String> accessToken() {
-    if (cached != null && cached.accessUsable(clock.instant(), margin)) {
+    Instant now = clock.instant();
+    if (cached != null && cached.accessUsable(now, margin) && now.isBefore(checkedAt.plus(RECHECK))) {
       return Future.succeededFuture(cached.accessToken());
     }
     if (inFlight != null) {
@@ -95,9 +100,11 @@ final class GraphTokens {
     return grants.load().recover(e -> Future.failedFuture(new Unavailable("the Graph grant cannot be read: " + e.getMessage(), false)))
         .compose(grant -> {
           if (grant == null) {
+            remember(null);
             return Future.failedFuture(new Unavailable("nobody signed in to Microsoft Graph yet: " + SIGN_IN, true));
           }
           if (!grant.active()) {
+            remember(null);
             return Future.failedFuture(revokedFailure(grant.error()));
           }
           Instant now = clock.instant();
@@ -156,6 +163,7 @@ final class GraphTokens {
 
   private synchronized void remember(GraphGrant grant) {
     cached = grant;
+    checkedAt = clock.instant();
   }
 
   private static Unavailable revokedFailure(String error) {

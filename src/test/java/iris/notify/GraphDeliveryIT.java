@@ -328,6 +328,17 @@ class GraphDeliveryIT {
     assertEquals(401, iris.http.send("GET", "/api/v1/teams/graph/sign-in", null, Map.of()).status());
   }
 
+  @Test
+  @Order(10)
+  void signingOutForgetsTheGrant() throws Exception {
+    assertEquals(204, iris.api("DELETE", "/api/v1/teams/graph/sign-in", null).status());
+    assertEquals("none", iris.api("GET", "/api/v1/teams/graph/sign-in", null).json().getJsonObject("grant").getString("state"));
+    assertEquals(0, Sql.count(db, "SELECT count(*) FROM graph_grant"));
+    assertTrue(graphCheck().getBoolean("degraded"));
+    assertTrue(graphCheck().getString("reason").contains("nobody signed in"), graphCheck().encode());
+    assertEquals(404, iris.api("DELETE", "/api/v1/teams/graph/sign-in", null).status());
+  }
+
   private static JsonObject signIn() {
     return iris.api("GET", "/api/v1/teams/graph/sign-in", null).json().getJsonObject("sign_in");
   }

@@ -144,6 +144,21 @@ class GraphTokensTest {
   }
 
   @Test
+  void aSignOutOrANewSignInElsewhereReachesTheCacheWithinTheRecheck() {
+    signedIn();
+    assertEquals("access-0", token(tokens.accessToken()));
+    grants.grant = new GraphGrant(true, "other@contoso.example", "refresh-new", "access-new", clock.instant().plusSeconds(3600), 5, null);
+    clock.advance(GraphTokens.RECHECK.minusSeconds(1));
+    assertEquals("access-0", token(tokens.accessToken()), "the cache answers without the store for a while");
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals("access-new", token(tokens.accessToken()), "then the store's grant wins");
+    grants.grant = null;
+    clock.advance(GraphTokens.RECHECK);
+    assertTrue(unavailable(tokens.accessToken()).needsSignIn(), "signed out");
+    assertEquals(0, platform.calls.size());
+  }
+
+  @Test
   void aTokenGraphRefusedIsNotTakenAgainFromTheStore() {
     signedIn();
     assertEquals("access-0", token(tokens.accessToken()));
