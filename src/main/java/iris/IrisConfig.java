@@ -163,7 +163,7 @@ public record IrisConfig(
    */
   public record Notify(String hostLabel, List<String> serviceLabels, String defaultTeamsWebhookUrl, String defaultEmail,
                        Duration flakyHold, int maxAttempts, Duration retryBase, int teamsRatePerSecond, Duration timeout,
-                       boolean allowInsecureUrls) {
+                       boolean allowInsecureUrls, Graph graph) {
     /** Settings built by hand (tests of routing and delivery), where no URL is checked. */
     public Notify(String hostLabel, List<String> serviceLabels, String defaultTeamsWebhookUrl, String defaultEmail,
                   Duration flakyHold, int maxAttempts, Duration retryBase, int teamsRatePerSecond, Duration timeout) {
@@ -171,11 +171,49 @@ public record IrisConfig(
           timeout, false);
     }
 
+    public Notify(String hostLabel, List<String> serviceLabels, String defaultTeamsWebhookUrl, String defaultEmail,
+                  Duration flakyHold, int maxAttempts, Duration retryBase, int teamsRatePerSecond, Duration timeout,
+                  boolean allowInsecureUrls) {
+      this(hostLabel, serviceLabels, defaultTeamsWebhookUrl, defaultEmail, flakyHold, maxAttempts, retryBase, teamsRatePerSecond,
+          timeout, allowInsecureUrls, Graph.OFF);
+    }
+
     @Override
     public String toString() {
       return "Notify[hostLabel=" + hostLabel + ", serviceLabels=" + serviceLabels + ", defaultTeams="
           + (defaultTeamsWebhookUrl.isEmpty() ? "unset" : "***") + ", defaultEmail=" + defaultEmail + ", flakyHold=" + flakyHold
-          + ", maxAttempts=" + maxAttempts + ", retryBase=" + retryBase + ", teamsRate=" + teamsRatePerSecond + "]";
+          + ", maxAttempts=" + maxAttempts + ", retryBase=" + retryBase + ", teamsRate=" + teamsRatePerSecond + ", " + graph + "]";
+    }
+  }
+
+  /**
+   * Teams through Microsoft Graph, off while {@code clientId} is empty: the Azure AD app (tenant,
+   * client id, optional client secret: secrets, never in {@link #toString()}), the hosts of the
+   * identity platform and of Graph, the delegated scopes asked for at sign-in, posts a second to
+   * one channel or chat, how long before its expiry an access token is replaced, and the default
+   * destination (a team's channel, or a chat).
+   */
+  public record Graph(String tenant, String clientId, String clientSecret, String loginUrl, String apiUrl, String scopes,
+                      int ratePerSecond, Duration refreshBefore, String defaultTeamId, String defaultChannelId,
+                      String defaultChatId) {
+    public static final String LOGIN_URL = "https://login.microsoftonline.com";
+    public static final String API_URL = "https://graph.microsoft.com";
+    public static final Graph OFF = new Graph("organizations", "", "", LOGIN_URL, API_URL, "", 1, Duration.ofMinutes(5), "", "", "");
+
+    public boolean enabled() {
+      return !clientId.isEmpty();
+    }
+
+    /** True when unowned alerts have a Graph destination. */
+    public boolean hasDefault() {
+      return !defaultChatId.isEmpty() || !defaultTeamId.isEmpty() && !defaultChannelId.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Graph[" + (enabled() ? "tenant=***, clientId=***, clientSecret=" + (clientSecret.isEmpty() ? "unset" : "***")
+          + ", login=" + loginUrl + ", api=" + apiUrl + ", scopes=" + scopes + ", rate=" + ratePerSecond
+          + ", refreshBefore=" + refreshBefore + ", default=" + (hasDefault() ? "set" : "unset") : "off") + "]";
     }
   }
 
@@ -267,7 +305,7 @@ public record IrisConfig(
             Duration.ofSeconds(source.integer("notify.retry_base_seconds", 1, 3600)),
             source.integer("notify.teams_rate_per_second", 1, 100),
             Duration.ofMillis(source.integer("notify.timeout_ms", 100, 120_000)),
-            source.flag("notify.allow_insecure_urls")),
+            source.flag("notify.allow_insecure_urls"), graph(source)),
         email(source),
         enroll(source, dataDir),
         PrometheusInstance.parseList(source.string("prometheus.instances"), "prometheus.instances (IRIS_PROMETHEUS_INSTANCES)",
@@ -378,6 +416,32 @@ public record IrisConfig(
         new WinRm(source.integer("enroll.winrm.port", 1, 65535), source.flag("enroll.winrm.https"), winrmAuth));
   }
 
+  private static Graph graph(ConfigSource source) {
+    String team = source.string("notify.graph.default_team_id").strip();
+    String channel = source.string("notify.graph.default_channel_id").strip();
+    String chat = source.string("notify.graph.default_chat_id").strip();
+    if (team.isEmpty() != channel.isEmpty()) {
+      throw new ConfigException("notify.graph.default_team_id and notify.graph.default_channel_id"
+          + " (IRIS_NOTIFY_GRAPH_DEFAULT_TEAM_ID, IRIS_NOTIFY_GRAPH_DEFAULT_CHANNEL_ID): a channel is named by both, or set neither");
+    }
+    if (!chat.isEmpty() && !team.isEmpty()) {
+      throw new ConfigException("notify.graph.default_chat_id (IRIS_NOTIFY_GRAPH_DEFAULT_CHAT_ID): a default chat or a default"
+          + " team channel, not both");
+    }
+    String tenant = nonBlank(source, "notify.graph.tenant", "organizations");
+    if (!tenant.matches("[A-Za-z0-9.-]{1,253}")) {
+      throw new ConfigException("notify.graph.tenant (IRIS_NOTIFY_GRAPH_TENANT): a tenant id (GUID), a domain such as"
+          + " contoso.onmicrosoft.com, or organizations");
+    }
+    String login = httpUrl(source, "notify.graph.login_url", "IRIS_NOTIFY_GRAPH_LOGIN_URL");
+    String api = httpUrl(source, "notify.graph.api_url", "IRIS_NOTIFY_GRAPH_API_URL");
+    return new Graph(tenant, source.string("notify.graph.client_id").strip(), source.string("notify.graph.client_secret").strip(),
+        login.isEmpty() ? Graph.LOGIN_URL : login, api.isEmpty() ? Graph.API_URL : api,
+        nonBlank(source, "notify.graph.scopes", "offline_access openid profile ChannelMessage.Send ChatMessage.Send User.ReadBasic.All"),
+        source.integer("notify.graph.rate_per_second", 1, 100),
+        Duration.ofSeconds(source.integer("notify.graph.refresh_before_seconds", 30, 3000)), team, channel, chat);
+  }
+
   private static Email email(ConfigSource source) {
     String transport = source.string("email.transport").strip().toLowerCase(java.util.Locale.ROOT);
     if (!List.of("off", "smtp", "gateway").contains(transport)) {
@@ -433,6 +497,17 @@ public record IrisConfig(
     String teamsProblem = teams.isEmpty() ? null : OutboundUrl.problem(teams, notifications.allowInsecureUrls());
     if (teamsProblem != null) {
       throw new ConfigException("notify.default_teams_webhook_url (IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL): " + teamsProblem);
+    }
+    Graph graph = notifications.graph();
+    for (String[] url : new String[][] {{"notify.graph.login_url", graph.loginUrl()}, {"notify.graph.api_url", graph.apiUrl()}}) {
+      String problem = graph.enabled() ? OutboundUrl.problem(url[1], notifications.allowInsecureUrls()) : null;
+      if (problem != null) {
+        throw new ConfigException(url[0] + " (" + ConfigSource.envName(url[0]) + "): " + problem);
+      }
+    }
+    if (graph.hasDefault() && !graph.enabled()) {
+      throw new ConfigException("notify.graph.client_id (IRIS_NOTIFY_GRAPH_CLIENT_ID): a default Graph destination is set,"
+          + " but Teams through Graph is off without the Azure AD app's client id");
     }
     if (http.cors().anyOrigin() && auth.enabled()) {
       throw new ConfigException("http.cors.allowed_origins (IRIS_HTTP_CORS_ALLOWED_ORIGINS): '*' lets any web page call the API;"

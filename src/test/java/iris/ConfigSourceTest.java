@@ -151,4 +151,45 @@ class ConfigSourceTest {
     assertTrue(IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_HTTP_CORS_ALLOWED_ORIGINS", "*", "IRIS_AUTH", "off")))
         .validated().http().cors().anyOrigin());
   }
+
+  @Test
+  void teamsThroughGraphIsOffWithoutAClientIdAndItsSecretsNeverShow() {
+    IrisConfig off = IrisConfig.from(ConfigSource.load(null, Map.of()));
+    assertFalse(off.notifications().graph().enabled());
+    assertEquals("https://login.microsoftonline.com", off.notifications().graph().loginUrl());
+    assertEquals("https://graph.microsoft.com", off.notifications().graph().apiUrl());
+    assertTrue(off.notifications().graph().scopes().contains("offline_access"));
+
+    IrisConfig on = IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_NOTIFY_GRAPH_TENANT", "5f1c8f0e-7a0b-4c51-9d57-2f4b0c1d9e11",
+        "IRIS_NOTIFY_GRAPH_CLIENT_ID", "0b8a3f6e-1d2c-4e5f-8a9b-7c6d5e4f3a21", "IRIS_NOTIFY_GRAPH_CLIENT_SECRET", "Qx8~graph-secret",
+        "IRIS_NOTIFY_GRAPH_DEFAULT_CHAT_ID", "19:ops@thread.v2"))).validated();
+    IrisConfig.Graph graph = on.notifications().graph();
+    assertTrue(graph.enabled());
+    assertTrue(graph.hasDefault());
+    assertEquals(java.time.Duration.ofMinutes(5), graph.refreshBefore());
+    assertFalse(on.toString().contains("Qx8~graph-secret"));
+    assertFalse(on.toString().contains("0b8a3f6e"), "the app's ids are kept out of logs too");
+    assertFalse(on.toString().contains("5f1c8f0e"));
+  }
+
+  @Test
+  void graphSettingsThatCannotWorkAreRefusedNamingTheKey() {
+    ConfigException half = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_NOTIFY_GRAPH_DEFAULT_TEAM_ID", "fbe2bf47-16c8-47cf-b4a5-4b9b187c508b"))));
+    assertTrue(half.getMessage().contains("notify.graph.default_channel_id"), half.getMessage());
+    ConfigException both = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null, Map.of(
+        "IRIS_NOTIFY_GRAPH_DEFAULT_TEAM_ID", "t", "IRIS_NOTIFY_GRAPH_DEFAULT_CHANNEL_ID", "c", "IRIS_NOTIFY_GRAPH_DEFAULT_CHAT_ID", "x"))));
+    assertTrue(both.getMessage().startsWith("notify.graph.default_chat_id"), both.getMessage());
+    ConfigException noApp = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_NOTIFY_GRAPH_DEFAULT_CHAT_ID", "19:ops@thread.v2"))).validated());
+    assertTrue(noApp.getMessage().startsWith("notify.graph.client_id"), noApp.getMessage());
+    ConfigException plain = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null, Map.of(
+        "IRIS_NOTIFY_GRAPH_CLIENT_ID", "app", "IRIS_NOTIFY_GRAPH_LOGIN_URL", "http://127.0.0.1:9"))).validated());
+    assertTrue(plain.getMessage().startsWith("notify.graph.login_url (IRIS_NOTIFY_GRAPH_LOGIN_URL)"), plain.getMessage());
+    IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_NOTIFY_GRAPH_CLIENT_ID", "app",
+        "IRIS_NOTIFY_GRAPH_LOGIN_URL", "http://127.0.0.1:9", "IRIS_NOTIFY_ALLOW_INSECURE_URLS", "on"))).validated();
+    ConfigException tenant = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_NOTIFY_GRAPH_TENANT", "../common"))));
+    assertTrue(tenant.getMessage().startsWith("notify.graph.tenant"), tenant.getMessage());
+  }
 }

@@ -8,7 +8,7 @@ import iris.maintenance.MaintenanceStore.Live;
 import iris.maintenance.MaintenanceStore.Occurrence;
 import iris.maintenance.MaintenanceStore.Person;
 import iris.maintenance.MaintenanceStore.Window;
-
+import iris.notify.GraphChannel;
 import iris.notify.Notice;
 import iris.notify.Outbox;
 import java.time.Duration;
@@ -169,11 +169,13 @@ public final class MaintenanceNotices {
    */
   public Future<Void> tell(Scope scope, String topic, String kind, Notice notice) {
     boolean email = !"off".equals(config.email().transport());
+    IrisConfig.Graph graph = config.notifications().graph();
     return store.maintainersOf(scope).compose(people -> {
       List<Outbox.NewMessage> messages = new ArrayList<>();
       for (Person p : people) {
         for (String channel : p.channels()) {
-          if (channel.equals("teams") && p.teams() || channel.equals("email") && email && p.email() != null && !p.email().isBlank()) {
+          if (channel.equals("teams") && p.teams() || channel.equals("email") && email && p.email() != null && !p.email().isBlank()
+              || channel.equals(GraphChannel.NAME) && graph.enabled() && p.graph()) {
             messages.add(new Outbox.NewMessage(topic, null, List.of(), kind, channel, p.name(), notice));
           }
         }
@@ -185,6 +187,9 @@ public final class MaintenanceNotices {
         }
         if (email && !n.defaultEmail().isBlank()) {
           messages.add(new Outbox.NewMessage(topic, null, List.of(), kind, "email", "default", notice));
+        }
+        if (graph.hasDefault()) {
+          messages.add(new Outbox.NewMessage(topic, null, List.of(), kind, GraphChannel.NAME, "default", notice));
         }
       }
       return outbox.once(messages).mapEmpty();

@@ -270,12 +270,16 @@ public final class MaintenanceStore {
         .execute(Tuple.of(occurrenceId, kind)).map(rows -> rows.size() == 1);
   }
 
-  /** Who hears of a window: the maintainers of its hosts, of their services, and of its services. */
-  public record Person(String name, String email, boolean teams, List<String> channels) {}
+  /**
+   * Who hears of a window: the maintainers of its hosts, of their services, and of its services;
+   * {@code teams} and {@code graph} say whether they have a Workflows webhook and a Graph destination.
+   */
+  public record Person(String name, String email, boolean teams, List<String> channels, boolean graph) {}
 
   public Future<List<Person>> maintainersOf(Scope scope) {
     return pool.preparedQuery("""
-            SELECT DISTINCT m.name, m.email, m.teams_webhook_url IS NOT NULL AND m.teams_webhook_url <> '' AS teams, m.channels
+            SELECT DISTINCT m.name, m.email, m.teams_webhook_url IS NOT NULL AND m.teams_webhook_url <> '' AS teams, m.channels,
+              m.graph_chat_id IS NOT NULL OR (m.graph_team_id IS NOT NULL AND m.graph_channel_id IS NOT NULL) AS graph
             FROM maintainers m
             WHERE m.id IN (SELECT hm.maintainer_id FROM host_maintainers hm JOIN hosts h ON h.id = hm.host_id
                            WHERE lower(h.hostname) = ANY($1))
@@ -289,7 +293,7 @@ public final class MaintenanceStore {
         .map(rows -> {
           List<Person> out = new ArrayList<>();
           rows.forEach(r -> out.add(new Person(r.getString("name"), r.getString("email"), r.getBoolean("teams"),
-              List.of(r.getArrayOfStrings("channels")))));
+              List.of(r.getArrayOfStrings("channels")), r.getBoolean("graph"))));
           return out;
         });
   }

@@ -11,12 +11,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * The Teams message for a {@link Notification}: one Adaptive Card 1.4 in the envelope Workflows
  * webhooks accept. A firing card says what, how bad, why and what to do; a resolved card only
  * says what ended and how long it lasted. Text from alerts and enrichments is escaped so Teams
- * shows it as written, and every part is capped so the message stays under Teams' 28 KB.
+ * shows it as written, and every part is capped so the message stays under Teams' 28 KB. A
+ * firing critical card can @mention its recipient ({@link Mention}).
  */
 public final class AdaptiveCard {
   public static final String CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
@@ -50,14 +52,49 @@ public final class AdaptiveCard {
     this.scale = scale;
   }
 
+  /** An @mention of a Teams user: {@code <at>name</at>} in the card's text and the entity that makes it one. */
+  public record Mention(String id, String name) {
+    public Mention {
+      // The tag's text must match the entity's exactly and cannot hold markup of its own.
+      name = TeamsMarkdown.truncate(name == null ? "" : name.replaceAll("[<>]", "").strip().replaceAll("\\s+", " "), 100);
+    }
+
+    public String text() {
+      return "<at>" + name + "</at>";
+    }
+
+    JsonObject entity() {
+      return new JsonObject().put("type", "mention").put("text", text())
+          .put("mentioned", new JsonObject().put("id", id).put("name", name));
+    }
+  }
+
+  /** A firing critical group is worth an @mention of those who take mentions; nothing else is. */
+  public static boolean callsForMention(Message message) {
+    return message instanceof Notification n && !n.resolved() && "critical".equalsIgnoreCase(n.severity());
+  }
+
   /**
    * The whole body to POST: {@code {"type":"message","attachments":[card]}}. Escaping can
    * triple the bytes of odd text, so the size is measured, not assumed.
    */
   public static JsonObject message(Notification n) {
+    return message(n, null);
+  }
+
+  /** {@link #message(Notification)} with {@code mention} (or none, when null) in the card. */
+  public static JsonObject message(Notification n, Mention mention) {
+    return fitted(n, mention, AdaptiveCard::envelope);
+  }
+
+  /**
+   * The card for {@code n}, wrapped by {@code wrap} into the body to post (a Workflows envelope,
+   * a Graph chatMessage), its texts shrunk until that body is at most {@link #MAX_MESSAGE_BYTES}.
+   */
+  public static JsonObject fitted(Notification n, Mention mention, UnaryOperator<JsonObject> wrap) {
     JsonObject message = null;
     for (double scale : SHRINK) {
-      message = new AdaptiveCard(scale).envelope(n);
+      message = wrap.apply(new AdaptiveCard(scale).card(n, mention));
       if (message.toBuffer().length() <= MAX_MESSAGE_BYTES) {
         break;
       }
@@ -65,8 +102,13 @@ public final class AdaptiveCard {
     return message;
   }
 
-  /** A small card for a {@link Notice}: a coloured title, its text, its facts and one link. */
+  /** A small card for a {@link Notice} in the Workflows envelope. */
   public static JsonObject notice(Notice notice) {
+    return envelope(noticeCard(notice));
+  }
+
+  /** The card of a {@link Notice}: a coloured title, its text, its facts and one link. */
+  public static JsonObject noticeCard(Notice notice) {
     AdaptiveCard card = new AdaptiveCard(1.0);
     JsonArray body = new JsonArray()
         .add(textBlock(TeamsMarkdown.inline(notice.title(), card.cap(MAX_TITLE))).put("size", "Large").put("weight", "Bolder")
@@ -85,20 +127,24 @@ public final class AdaptiveCard {
     if (!actions.isEmpty()) {
       content.put("actions", actions);
     }
-    return new JsonObject().put("type", "message").put("attachments", new JsonArray().add(new JsonObject()
-        .put("contentType", CONTENT_TYPE).putNull("contentUrl").put("content", content)));
+    return content;
   }
 
-  private JsonObject envelope(Notification n) {
+  /** The envelope Workflows webhooks take around one card. */
+  static JsonObject envelope(JsonObject card) {
     JsonObject attachment = new JsonObject()
         .put("contentType", CONTENT_TYPE)
         .putNull("contentUrl")
-        .put("content", card(n));
+        .put("content", card);
     return new JsonObject().put("type", "message").put("attachments", new JsonArray().add(attachment));
   }
 
-  private JsonObject card(Notification n) {
-    JsonArray body = new JsonArray().add(title(n)).add(facts(n));
+  private JsonObject card(Notification n, Mention mention) {
+    JsonArray body = new JsonArray().add(title(n));
+    if (mention != null) {
+      body.add(textBlock(mention.text()).put("spacing", "Small"));
+    }
+    body.add(facts(n));
     if (!n.resolved()) {
       addNarrative(body, n);
     }
@@ -106,12 +152,16 @@ public final class AdaptiveCard {
     if (!n.resolved()) {
       addSource(body, n.generatedBy());
     }
+    // without the width Teams squeezes the card into a narrow bubble
+    JsonObject msteams = new JsonObject().put("width", "Full");
+    if (mention != null) {
+      msteams.put("entities", new JsonArray().add(mention.entity()));
+    }
     JsonObject card = new JsonObject()
         .put("$schema", SCHEMA)
         .put("type", "AdaptiveCard")
         .put("version", VERSION)
-        // without it Teams squeezes the card into a narrow bubble
-        .put("msteams", new JsonObject().put("width", "Full"))
+        .put("msteams", msteams)
         .put("body", body);
     JsonArray actions = actions(n.links() == null ? List.of() : n.links());
     return actions.isEmpty() ? card : card.put("actions", actions);

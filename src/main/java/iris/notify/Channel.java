@@ -9,7 +9,7 @@ import io.vertx.core.Future;
  */
 public interface Channel {
 
-  /** "teams" or "email": the name in deliveries and preferences. */
+  /** "teams", "email" or "graph": the name in deliveries and preferences. */
   String name();
 
   /** True when the recipient has an address on this channel. */

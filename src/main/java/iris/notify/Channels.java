@@ -13,10 +13,14 @@ import java.util.Map;
 final class Channels {
   private Channels() {}
 
-  static Map<String, Channel> from(Vertx vertx, WebClient http, IrisConfig config, Templates templates, Clock clock) {
+  /** @param graph Teams through Graph, or null when it is not configured */
+  static Map<String, Channel> from(Vertx vertx, WebClient http, IrisConfig config, Templates templates, Clock clock, TeamsGraph graph) {
     Map<String, Channel> channels = new LinkedHashMap<>();
     Duration timeout = config.notifications().timeout();
     channels.put("teams", new TeamsChannel(http, timeout, clock, config.notifications().teamsRatePerSecond()));
+    if (graph != null) {
+      channels.put(GraphChannel.NAME, graph.channel(timeout));
+    }
     IrisConfig.Email email = config.email();
     EmailRenderer renderer = new EmailRenderer(templates);
     switch (email.transport()) {

@@ -124,7 +124,7 @@ final class Deliver {
     if (Routing.DEFAULT.equals(d.recipient())) {
       return Future.succeededFuture(Routing.defaultRecipient(config));
     }
-    return owners.contact(d.recipient()).map(c -> c == null ? null : new Recipient(c.name(), c.email(), c.teamsWebhookUrl()));
+    return owners.contact(d.recipient()).map(c -> c == null ? null : Recipient.of(c));
   }
 
   /** Waits for a slot of the destination's per-second budget, shared across the cluster; false after {@code giveUpAt}. */

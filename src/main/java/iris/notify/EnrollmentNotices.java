@@ -96,11 +96,11 @@ final class EnrollmentNotices {
       for (Future<Contact> lookup : lookups) {
         Contact c = lookup.result();
         if (c != null) {
-          recipients.put(new Recipient(c.name(), c.email(), c.teamsWebhookUrl()), c.channels());
+          recipients.put(Recipient.of(c), c.channels());
         }
       }
       if (recipients.isEmpty()) {
-        recipients.put(Routing.defaultRecipient(config), List.of("teams", "email"));
+        recipients.put(Routing.defaultRecipient(config), List.of("teams", "email", GraphChannel.NAME));
       }
       return recipients;
     });

@@ -34,21 +34,24 @@ public final class NotifierVerticle extends VerticleBase {
   private Deliver deliver;
 
   private final List<Function<Vertx, Muter>> extraMuters;
+  private final TeamsGraph graph;
 
   public NotifierVerticle(Components components) {
-    this(components, List.of());
+    this(components, List.of(), null);
   }
 
-  public NotifierVerticle(Components components, List<Function<Vertx, Muter>> extraMuters) {
+  /** @param graph Teams through Graph, or null when it is not configured */
+  NotifierVerticle(Components components, List<Function<Vertx, Muter>> extraMuters, TeamsGraph graph) {
     this.components = components;
     this.extraMuters = extraMuters;
+    this.graph = graph;
   }
 
   @Override
   public Future<?> start() {
     IrisConfig.Notify config = components.config().notifications();
     OwnershipStore owners = new OwnershipStore(components.pool());
-    channels = Channels.from(vertx, components.http(), components.config(), components.templates(), components.clock());
+    channels = Channels.from(vertx, components.http(), components.config(), components.templates(), components.clock(), graph);
     outbox = new Outbox(components.pool(), components.leasePool());
     deliver = new Deliver(vertx, outbox, components.pipeline(), owners, components.sharedState(), channels, config,
         components.clock(), MAX_SENDS_IN_FLIGHT, components.registry());

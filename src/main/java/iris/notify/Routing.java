@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * Who hears of an alert, on which channel: the host's maintainers (an override) or else the
  * service's, plus the escalation managers for critical alerts, each filtered by their own
- * minimum severity and channels; the default channel when nobody owns the alert.
+ * minimum severity and channels (teams, email, graph); the default channels when nobody owns the alert.
  */
 final class Routing {
   static final String DEFAULT = "default";
@@ -56,6 +56,9 @@ final class Routing {
       if (!config.defaultEmail().isEmpty() && channels.contains("email")) {
         targets.add(new Target(DEFAULT, "email"));
       }
+      if (config.graph().hasDefault() && channels.contains(GraphChannel.NAME)) {
+        targets.add(new Target(DEFAULT, GraphChannel.NAME));
+      }
       return targets;
     }
     for (Contact c : people.values()) {
@@ -68,12 +71,17 @@ final class Routing {
       if (c.channels().contains("email") && c.email() != null && channels.contains("email")) {
         targets.add(new Target(c.name(), "email"));
       }
+      if (c.channels().contains(GraphChannel.NAME) && c.hasGraphDestination() && channels.contains(GraphChannel.NAME)) {
+        targets.add(new Target(c.name(), GraphChannel.NAME));
+      }
     }
     return targets;
   }
 
   static Recipient defaultRecipient(IrisConfig.Notify config) {
-    return new Recipient(DEFAULT, blankToNull(config.defaultEmail()), blankToNull(config.defaultTeamsWebhookUrl()));
+    IrisConfig.Graph graph = config.graph();
+    return new Recipient(DEFAULT, blankToNull(config.defaultEmail()), blankToNull(config.defaultTeamsWebhookUrl()),
+        blankToNull(graph.defaultTeamId()), blankToNull(graph.defaultChannelId()), blankToNull(graph.defaultChatId()), false, null);
   }
 
   private static String blankToNull(String s) {

@@ -55,8 +55,21 @@ public final class TeamsChannel implements Channel {
 
   @Override
   public Future<Void> send(Message message, Recipient recipient) {
-    JsonObject card = message instanceof Notification n ? AdaptiveCard.message(n) : AdaptiveCard.notice((Notice) message);
+    JsonObject card = message instanceof Notification n ? AdaptiveCard.message(n, mention(message, recipient))
+        : AdaptiveCard.notice((Notice) message);
     return post(card.toBuffer(), recipient);
+  }
+
+  /**
+   * The @mention a critical card carries for a recipient who asked for mentions: Workflows
+   * cards name the user by Azure AD object id when it is known, else by UPN (the email).
+   */
+  static AdaptiveCard.Mention mention(Message message, Recipient recipient) {
+    if (recipient == null || !recipient.mention() || !AdaptiveCard.callsForMention(message)) {
+      return null;
+    }
+    String id = recipient.aadObjectId() != null ? recipient.aadObjectId() : recipient.email();
+    return id == null || id.isBlank() ? null : new AdaptiveCard.Mention(id, recipient.name());
   }
 
   /** Teams allows about 4 requests a second per webhook: wait for a slot instead of being throttled. */
@@ -67,7 +80,7 @@ public final class TeamsChannel implements Channel {
   }
 
   private Future<Void> post(Buffer card, Recipient recipient) {
-    String who = recipient == null || recipient.name() == null || recipient.name().isBlank() ? "an unnamed recipient" : recipient.name();
+    String who = Recipient.who(recipient);
     if (!reaches(recipient)) {
       return Future.failedFuture(DeliveryFailure.permanent(who + " has no Teams webhook"));
     }

@@ -10,13 +10,20 @@ import java.util.regex.Pattern;
 
 /**
  * A person (or team) who receives notifications, with how they want them: channels, the
- * lowest severity worth a message, and how often a digest.
+ * lowest severity worth a message, and how often a digest; where Teams posts through Graph go
+ * (a team's channel or a chat), whether critical alerts @mention them, and their Azure AD
+ * object id (null: resolved from the email at the first mention).
  */
 public record Maintainer(String name, String email, String teamsWebhookUrl, List<String> channels,
-                         String minSeverity, String digestFrequency) {
-  static final Set<String> FIELDS = Set.of("name", "email", "teams_webhook_url", "channels", "min_severity", "digest_frequency");
+                         String minSeverity, String digestFrequency, String graphTeamId, String graphChannelId,
+                         String graphChatId, boolean mention, String aadObjectId) {
+  static final Set<String> FIELDS = Set.of("name", "email", "teams_webhook_url", "channels", "min_severity", "digest_frequency",
+      "graph_team_id", "graph_channel_id", "graph_chat_id", "mention", "aad_object_id");
   static final List<String> SEVERITIES = List.of("info", "warning", "critical");
-  private static final Set<String> CHANNELS = Set.of("teams", "email");
+  private static final Set<String> CHANNELS = Set.of("teams", "email", "graph");
+  /** Teams' ids: GUIDs for teams and users, "19:…@thread.tacv2" for channels, "19:…@thread.v2" or "…@unq.gbl.spaces" for chats. */
+  private static final Pattern GRAPH_ID = Pattern.compile("^[A-Za-z0-9:@._=-]{1,300}$");
+  private static final Pattern OBJECT_ID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   private static final Set<String> DIGESTS = Set.of("none", "daily", "weekly", "monthly");
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
@@ -39,7 +46,7 @@ public record Maintainer(String name, String email, String teamsWebhookUrl, List
     }
     for (String channel : channels) {
       if (!CHANNELS.contains(channel)) {
-        throw HttpProblem.badRequest("channels", "each must be teams or email");
+        throw HttpProblem.badRequest("channels", "each must be teams, email or graph");
       }
     }
     String severity = body.getValue("min_severity") == null ? "info" : Json.requiredString(body, "min_severity", 20);
@@ -50,6 +57,36 @@ public record Maintainer(String name, String email, String teamsWebhookUrl, List
     if (!DIGESTS.contains(digest)) {
       throw HttpProblem.badRequest("digest_frequency", "must be none, daily, weekly or monthly");
     }
-    return new Maintainer(name, email, teams, new ArrayList<>(channels), severity, digest);
+    String team = graphId(body, "graph_team_id");
+    String channel = graphId(body, "graph_channel_id");
+    String chat = graphId(body, "graph_chat_id");
+    if ((team == null) != (channel == null)) {
+      throw HttpProblem.badRequest(team == null ? "graph_team_id" : "graph_channel_id",
+          "a Teams channel is named by graph_team_id and graph_channel_id together");
+    }
+    if (chat != null && team != null) {
+      throw HttpProblem.badRequest("graph_chat_id", "Graph posts go to a team's channel or to a chat, not both");
+    }
+    Object mention = body.getValue("mention");
+    if (mention != null && !(mention instanceof Boolean)) {
+      throw HttpProblem.badRequest("mention", "must be true or false");
+    }
+    String objectId = Json.optionalString(body, "aad_object_id", 36);
+    if (objectId != null && !OBJECT_ID.matcher(objectId).matches()) {
+      throw HttpProblem.badRequest("aad_object_id", "an Azure AD object id (a GUID)");
+    }
+    return new Maintainer(name, email, teams, new ArrayList<>(channels), severity, digest, team, channel, chat,
+        Boolean.TRUE.equals(mention), objectId == null ? null : objectId.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private static String graphId(JsonObject body, String field) {
+    String id = Json.optionalString(body, field, 300);
+    if (id != null && id.isBlank()) {
+      return null;
+    }
+    if (id != null && !GRAPH_ID.matcher(id.strip()).matches()) {
+      throw HttpProblem.badRequest(field, "a Teams id (letters, digits and : @ . _ = -), as Graph or the channel's link shows it");
+    }
+    return id == null ? null : id.strip();
   }
 }

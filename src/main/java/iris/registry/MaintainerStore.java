@@ -18,18 +18,23 @@ public final class MaintainerStore {
 
   public Future<JsonObject> create(Maintainer m) {
     String sql = """
-        INSERT INTO maintainers (name, email, teams_webhook_url, channels, min_severity, digest_frequency)
-        VALUES ($1, $2, $3, $4, $5, $6) RETURNING *""";
+        INSERT INTO maintainers (name, email, teams_webhook_url, channels, min_severity, digest_frequency, graph_team_id,
+          graph_channel_id, graph_chat_id, mention, aad_object_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *""";
     return Names.conflictOnDuplicate(pool.preparedQuery(sql).execute(params(m))
         .map(rows -> json(rows.iterator().next())), "a maintainer", m.name());
   }
 
-  /** Null when no such maintainer. */
+  /**
+   * Null when no such maintainer. An object id resolved from the email is kept while the email
+   * stays the same and none is given.
+   */
   public Future<JsonObject> update(long id, Maintainer m) {
     String sql = """
         UPDATE maintainers SET name = $1, email = $2, teams_webhook_url = $3, channels = $4, min_severity = $5,
-          digest_frequency = $6, updated_at = now()
-        WHERE id = $7 RETURNING *""";
+          digest_frequency = $6, graph_team_id = $7, graph_channel_id = $8, graph_chat_id = $9, mention = $10,
+          aad_object_id = COALESCE($11, CASE WHEN email IS NOT DISTINCT FROM $2 THEN aad_object_id END), updated_at = now()
+        WHERE id = $12 RETURNING *""";
     return Names.conflictOnDuplicate(pool.preparedQuery(sql).execute(params(m).addLong(id))
         .map(rows -> rows.size() == 0 ? null : json(rows.iterator().next())), "a maintainer", m.name());
   }
@@ -52,9 +57,19 @@ public final class MaintainerStore {
         });
   }
 
+  /**
+   * Keeps the Azure AD object id Graph gave for {@code email}, unless the maintainer's email
+   * changed meanwhile or an id is set already.
+   */
+  public Future<Void> recordObjectId(String name, String email, String objectId) {
+    return pool.preparedQuery("UPDATE maintainers SET aad_object_id = $3 WHERE name = $1 AND email = $2 AND aad_object_id IS NULL")
+        .execute(Tuple.of(name, email, objectId)).mapEmpty();
+  }
+
   private static Tuple params(Maintainer m) {
     return Tuple.of(m.name(), m.email(), m.teamsWebhookUrl()).addArrayOfString(m.channels().toArray(String[]::new))
-        .addString(m.minSeverity()).addString(m.digestFrequency());
+        .addString(m.minSeverity()).addString(m.digestFrequency()).addString(m.graphTeamId()).addString(m.graphChannelId())
+        .addString(m.graphChatId()).addBoolean(m.mention()).addString(m.aadObjectId());
   }
 
   /** The Teams URL is write-only: the API says whether one is set, never what it is. */
@@ -67,6 +82,11 @@ public final class MaintainerStore {
         .put("channels", Names.array(r.getArrayOfStrings("channels")))
         .put("min_severity", r.getString("min_severity"))
         .put("digest_frequency", r.getString("digest_frequency"))
+        .put("graph_team_id", r.getString("graph_team_id"))
+        .put("graph_channel_id", r.getString("graph_channel_id"))
+        .put("graph_chat_id", r.getString("graph_chat_id"))
+        .put("mention", r.getBoolean("mention"))
+        .put("aad_object_id", r.getString("aad_object_id"))
         .put("created_at", Names.time(r.getOffsetDateTime("created_at")))
         .put("updated_at", Names.time(r.getOffsetDateTime("updated_at")));
   }

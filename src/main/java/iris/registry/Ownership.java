@@ -15,8 +15,21 @@ public record Ownership(Long hostId, String hostname, List<String> services, boo
   /** An active tag: type, name, reason, for suppression and the message. */
   public record ActiveTag(long id, String type, String name, String reason, String createdBy) {}
 
-  /** A maintainer as delivery needs them. */
-  public record Contact(String name, String email, String teamsWebhookUrl, List<String> channels, String minSeverity) {}
+  /**
+   * A maintainer as delivery needs them: addresses, channels and severity, where Graph posts go
+   * (a team's channel, or a chat), whether critical alerts mention them, their Azure AD object id.
+   */
+  public record Contact(String name, String email, String teamsWebhookUrl, List<String> channels, String minSeverity,
+                        String graphTeamId, String graphChannelId, String graphChatId, boolean mention, String aadObjectId) {
+    public Contact(String name, String email, String teamsWebhookUrl, List<String> channels, String minSeverity) {
+      this(name, email, teamsWebhookUrl, channels, minSeverity, null, null, null, false, null);
+    }
+
+    /** True when Graph posts for this maintainer have somewhere to go. */
+    public boolean hasGraphDestination() {
+      return graphChatId != null || graphTeamId != null && graphChannelId != null;
+    }
+  }
 
   public static Ownership unknown() {
     return new Ownership(null, null, List.of(), true, List.of(), List.of(), List.of());

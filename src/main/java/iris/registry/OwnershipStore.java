@@ -20,7 +20,8 @@ public final class OwnershipStore {
   }
 
   private static final String PERSON = "jsonb_build_object('name', m.name, 'email', m.email, 'teams', m.teams_webhook_url, "
-      + "'channels', to_jsonb(m.channels), 'min_severity', m.min_severity)";
+      + "'channels', to_jsonb(m.channels), 'min_severity', m.min_severity, 'graph_team', m.graph_team_id, "
+      + "'graph_channel', m.graph_channel_id, 'graph_chat', m.graph_chat_id, 'mention', m.mention, 'aad', m.aad_object_id)";
 
   // One round trip: the host the instance names (three lookups, one index each: an OR of the
   // three let the planner scan every host, the costliest statement of the alert path), its services (else the first alert label that
@@ -103,7 +104,9 @@ public final class OwnershipStore {
     for (Object o : array(value)) {
       JsonObject c = (JsonObject) o;
       out.add(new Contact(c.getString("name"), c.getString("email"), c.getString("teams"),
-          c.getJsonArray("channels", new JsonArray()).stream().map(String::valueOf).toList(), c.getString("min_severity")));
+          c.getJsonArray("channels", new JsonArray()).stream().map(String::valueOf).toList(), c.getString("min_severity"),
+          c.getString("graph_team"), c.getString("graph_channel"), c.getString("graph_chat"), c.getBoolean("mention", false),
+          c.getString("aad")));
     }
     return out;
   }

@@ -30,6 +30,31 @@ class RoutingTest {
   }
 
   @Test
+  void theGraphChannelTakesThoseWithAChannelOrChatThere() {
+    Contact channel = new Contact("ama", "ama@example.org", null, List.of("graph"), "info", "team-1", "19:c@thread.tacv2", null, true, null);
+    Contact chat = new Contact("bo", null, null, List.of("graph", "teams"), "info", null, null, "19:x@thread.v2", false, null);
+    Contact half = new Contact("cy", null, null, List.of("graph"), "info", "team-1", null, null, false, null);
+    Ownership o = owned(List.of(channel, chat, half), List.of(), List.of());
+    Set<String> all = Set.of("teams", "email", "graph");
+    assertEquals(List.of(new Target("ama", "graph"), new Target("bo", "graph")), Routing.targets(o, "critical", config("", ""), all),
+        "bo has no webhook for teams; cy names a team without its channel");
+    assertEquals(List.of(), Routing.targets(o, "critical", config("", ""), BOTH), "Graph is not configured here");
+  }
+
+  @Test
+  void theDefaultGraphDestinationHearsOfWhatNobodyOwns() {
+    IrisConfig.Graph graph = new IrisConfig.Graph("organizations", "client", "", IrisConfig.Graph.LOGIN_URL, IrisConfig.Graph.API_URL,
+        "offline_access", 1, Duration.ofMinutes(5), "", "", "19:ops@thread.v2");
+    IrisConfig.Notify withGraph = new IrisConfig.Notify("instance", List.of("service"), "", "", Duration.ofMinutes(10), 6,
+        Duration.ofSeconds(5), 4, Duration.ofSeconds(10), false, graph);
+    assertEquals(List.of(new Target(Routing.DEFAULT, "graph")),
+        Routing.targets(Ownership.unknown(), "warning", withGraph, Set.of("teams", "graph")));
+    Recipient fallback = Routing.defaultRecipient(withGraph);
+    assertEquals("19:ops@thread.v2", fallback.graphChatId());
+    assertTrue(fallback.hasGraphDestination());
+  }
+
+  @Test
   void maintainersGetTheirChannelsFilteredBySeverity() {
     Ownership o = owned(List.of(ALICE, BOB), List.of(ESCALATE), List.of());
     assertEquals(List.of(new Target("alice", "teams"), new Target("alice", "email")),

@@ -73,7 +73,58 @@ public final class AdaptiveCardShape {
     if (card.containsKey("actions")) {
       actions(problems, "actions", card.getValue("actions"));
     }
+    mentions(problems, card);
     return problems;
+  }
+
+  private static final java.util.regex.Pattern AT = java.util.regex.Pattern.compile("<at>[^<]*</at>");
+
+  /**
+   * Teams turns {@code <at>Name</at>} in a card's text into an @mention only through a mention
+   * entity of the same text in {@code msteams.entities}; an entity whose text is nowhere, or a
+   * tag without its entity, shows as plain text.
+   */
+  private static void mentions(List<String> problems, JsonObject card) {
+    JsonObject msteams = card.getValue("msteams") instanceof JsonObject m ? m : new JsonObject();
+    JsonObject withoutEntities = card.copy();
+    withoutEntities.remove("msteams");
+    List<String> tags = new ArrayList<>();
+    java.util.regex.Matcher m = AT.matcher(withoutEntities.encode());
+    while (m.find()) {
+      tags.add(m.group());
+    }
+    List<String> entityTexts = new ArrayList<>();
+    if (msteams.getValue("entities") instanceof JsonArray entities) {
+      for (int i = 0; i < entities.size(); i++) {
+        String at = "msteams.entities[" + i + "]";
+        if (!(entities.getValue(i) instanceof JsonObject e)) {
+          problems.add(at + " is not an object");
+          continue;
+        }
+        expect(problems, at, "type", "mention", e.getValue("type"));
+        String text = e.getValue("text") instanceof String s ? s : "";
+        if (!AT.matcher(text).matches()) {
+          problems.add(at + ".text must be <at>name</at>, got " + e.getValue("text"));
+        }
+        JsonObject mentioned = e.getValue("mentioned") instanceof JsonObject o ? o : new JsonObject();
+        if (!(mentioned.getValue("id") instanceof String id) || id.isBlank()) {
+          problems.add(at + ".mentioned.id must be the user's object id or UPN");
+        }
+        if (!(mentioned.getValue("name") instanceof String name) || name.isBlank()) {
+          problems.add(at + ".mentioned.name must be the name in the tag");
+        } else if (!text.equals("<at>" + name + "</at>")) {
+          problems.add(at + ": the tag's text and mentioned.name differ");
+        }
+        if (!tags.contains(text)) {
+          problems.add(at + ": no text of the card holds " + text);
+        }
+        entityTexts.add(text);
+      }
+    } else if (msteams.containsKey("entities")) {
+      problems.add("msteams.entities must be an array");
+    }
+    tags.stream().filter(t -> !entityTexts.contains(t)).distinct()
+        .forEach(t -> problems.add(t + " has no mention entity: Teams shows it as plain text"));
   }
 
   private static void elements(List<String> problems, String where, JsonArray elements) {
