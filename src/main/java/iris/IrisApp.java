@@ -22,6 +22,7 @@ import iris.db.Migrations;
 import iris.db.RedisSharedState;
 import iris.db.SharedState;
 import iris.deploy.DeployCapability;
+import iris.digest.DigestCapability;
 import iris.enrich.EnrichCapability;
 import iris.enroll.EnrollCapability;
 import iris.incident.IncidentCapability;
@@ -94,7 +95,8 @@ public final class IrisApp implements AutoCloseable {
         new PrometheusCapability(components),
         new ScheduleCapability(components, jobs),
         maintenance,
-        new DeployCapability(components, maintenance)));
+        new DeployCapability(components, maintenance),
+        new DigestCapability(components)));
     capabilities.forEach(capability -> capability.jobs().forEach(jobs::add));
   }
 

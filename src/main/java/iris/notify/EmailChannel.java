@@ -25,8 +25,13 @@ abstract class EmailChannel implements Channel {
 
   @Override
   public final Future<Void> send(Message message, Recipient recipient) {
-    Future<EmailRenderer.Email> email = message instanceof Notification n
-        ? renderer.renderForDelivery(n) : renderer.renderNotice((Notice) message);
+    Future<EmailRenderer.Email> email;
+    if (message instanceof Report r) {
+      email = r.html() == null || r.text() == null ? Future.failedFuture(DeliveryFailure.permanent("the report has no email"))
+          : Future.succeededFuture(new EmailRenderer.Email(EmailRenderer.oneLine(r.subject()), r.text(), r.html()));
+    } else {
+      email = message instanceof Notification n ? renderer.renderForDelivery(n) : renderer.renderNotice((Notice) message);
+    }
     return email.compose(e -> deliver(e, recipient.email().strip()));
   }
 

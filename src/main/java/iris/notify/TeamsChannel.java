@@ -55,7 +55,11 @@ public final class TeamsChannel implements Channel {
 
   @Override
   public Future<Void> send(Message message, Recipient recipient) {
-    JsonObject card = message instanceof Notification n ? AdaptiveCard.message(n) : AdaptiveCard.notice((Notice) message);
+    JsonObject card = message instanceof Report r ? r.card()
+        : message instanceof Notification n ? AdaptiveCard.message(n) : AdaptiveCard.notice((Notice) message);
+    if (card == null) {
+      return Future.failedFuture(DeliveryFailure.permanent("the report has no Teams message"));
+    }
     return post(card.toBuffer(), recipient);
   }
 

@@ -170,7 +170,7 @@ public final class HostStore {
   }
 
   /** The host part of an instance: port, scheme, path and IPv6 brackets removed; null when blank. */
-  static String hostPart(String instance) {
+  public static String hostPart(String instance) {
     if (instance == null || instance.isBlank()) {
       return null;
     }
