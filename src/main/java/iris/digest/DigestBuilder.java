@@ -48,8 +48,8 @@ final class DigestBuilder {
   /** Segments of a scoped person: maintainer where incidents or hosts route to them, service where they escalate. */
   List<String> segments(Estate.Person p) {
     List<String> out = new ArrayList<>();
-    boolean escalates = estate.services.values().stream().anyMatch(s -> Long.valueOf(p.id()).equals(s.escalationManager()));
-    boolean maintains = !estate.scope(p.id()).hosts().isEmpty() || !escalates;
+    boolean escalates = estate.escalates(p.id());
+    boolean maintains = estate.maintains(p.id()) || !escalates;
     if (maintains) {
       out.add("maintainer");
     }

@@ -121,6 +121,16 @@ final class Estate {
     return new Scope(own, svc);
   }
 
+  /** Whether {@code person} maintains a host or a service (rather than only standing behind services as escalation manager). */
+  boolean maintains(long person) {
+    return hostMaintainers.values().stream().anyMatch(m -> m.contains(person))
+        || serviceMaintainers.values().stream().anyMatch(m -> m.contains(person));
+  }
+
+  boolean escalates(long person) {
+    return services.values().stream().anyMatch(s -> Long.valueOf(person).equals(s.escalationManager()));
+  }
+
   /** Everything: for infrastructure stakeholders and the overview. */
   Scope everything() {
     return new Scope(hosts.keySet(), services.keySet());

@@ -48,8 +48,8 @@ final class Figures {
         .put("total", now.size()).put("previous_total", then.size())
         .put("resolved", resolved).put("open", now.size() - resolved)
         .put("by_severity", bySeverity)
-        .put("mtta", means(now, then, period, true))
-        .put("mttr", means(now, then, period, false));
+        .put("mtta", means(now, then, period, true, counts.keySet()))
+        .put("mttr", means(now, then, period, false, counts.keySet()));
     out.put("sla", sla(incidents, period, sla));
     return out;
   }
@@ -59,13 +59,13 @@ final class Figures {
    * end) or to resolve (of those resolved by then), overall and by severity, with the previous
    * period's for comparison; null where nothing was acknowledged or resolved.
    */
-  private static JsonArray means(List<Facts.Incident> now, List<Facts.Incident> then, Period period, boolean ack) {
+  private static JsonArray means(List<Facts.Incident> now, List<Facts.Incident> then, Period period, boolean ack,
+      java.util.Set<String> seen) {
     Map<String, long[]> current = sums(now, period.end(), ack);
     Map<String, long[]> previous = sums(then, period.previous().end(), ack);
     JsonArray out = new JsonArray();
     java.util.Set<String> severities = new java.util.TreeSet<>(severityOrder());
-    severities.addAll(current.keySet());
-    severities.addAll(previous.keySet());
+    severities.addAll(seen);
     severities.remove("all");
     List<String> rows = new ArrayList<>();
     rows.add("all");

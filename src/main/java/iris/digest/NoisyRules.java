@@ -52,10 +52,11 @@ final class NoisyRules {
           .put("previous_count", before.getOrDefault(name, 0L));
       JsonArray suggestions = new JsonArray();
       if (fires.size() >= MIN_FIRES) {
-        maintenance(rule, suggestions, name, fires, windows);
+        boolean maintenance = maintenance(rule, suggestions, name, fires, windows);
         shortFires(rule, suggestions, fires, period, settings.shortFire());
         coFires(rule, suggestions, name, fires, now, starts, settings.coFireWindow());
-        sameHost(rule, suggestions, fires, estate);
+        // a rule the maintenance explains is not its hosts' fault
+        sameHost(rule, maintenance ? null : suggestions, fires, estate);
       }
       if (suggestions.isEmpty()) {
         suggestions.add(suggestion("review", fires.size() < MIN_FIRES
@@ -67,7 +68,8 @@ final class NoisyRules {
     return out;
   }
 
-  private static void maintenance(JsonObject rule, JsonArray suggestions, String name, List<Facts.Incident> fires,
+  /** True when every fire came during maintenance (and the suggestion is to scope the window). */
+  private static boolean maintenance(JsonObject rule, JsonArray suggestions, String name, List<Facts.Incident> fires,
       List<Facts.Window> windows) {
     List<Facts.Window> during = new ArrayList<>();
     int muted = 0;
@@ -84,7 +86,7 @@ final class NoisyRules {
     }
     rule.put("during_maintenance", inside).put("muted", muted);
     if (inside < fires.size()) {
-      return;
+      return false;
     }
     String titles = during.stream().map(Facts.Window::title).distinct().limit(3).collect(Collectors.joining(", "));
     List<String> hosts = fires.stream().map(i -> HostStore.hostPart(i.instance())).filter(Objects::nonNull).distinct().sorted().limit(5).toList();
@@ -94,6 +96,7 @@ final class NoisyRules {
             ? unmuted + " went out unmuted; add " + (hosts.isEmpty() ? "a matcher alertname=\"" + name + "\"" : String.join(", ", hosts))
               + " to the window's scope."
             : "every fire was muted; scope the window to it explicitly (matcher alertname=\"" + name + "\") or stop the cause the maintenance triggers.")));
+    return true;
   }
 
   private static void shortFires(JsonObject rule, JsonArray suggestions, List<Facts.Incident> fires, Period period, Duration shortFire) {
@@ -202,7 +205,7 @@ final class NoisyRules {
     Map.Entry<String, Long> top = byHost.entrySet().stream()
         .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).get();
     rule.put("top_host", top.getKey()).put("top_host_count", top.getValue());
-    if (top.getValue() < MIN_FIRES || top.getValue() < SAME_HOST_SHARE * fires.size()) {
+    if (suggestions == null || top.getValue() < MIN_FIRES || top.getValue() < SAME_HOST_SHARE * fires.size()) {
       return;
     }
     Long hostId = estate.host(top.getKey());
