@@ -15,7 +15,7 @@ import java.util.Locale;
  * 07:00 run (and a run an hour late, or on another node) covers the same period.
  */
 public record Period(String frequency, Instant start, Instant end, ZoneId zone) {
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM yyyy", Locale.ROOT);
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM yyyy", Locale.ENGLISH);
 
   /** The last whole period that ends at or before {@code at}. */
   public static Period endingBy(String frequency, Instant at, ZoneId zone) {
@@ -54,7 +54,7 @@ public record Period(String frequency, Instant start, Instant end, ZoneId zone) 
     return switch (frequency) {
       case "daily" -> s.format(DAY);
       case "weekly" -> "week of " + s.format(DAY);
-      default -> s.format(DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ROOT));
+      default -> s.format(DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH));
     };
   }
 }
