@@ -45,20 +45,6 @@ final class DigestBuilder {
     }
   }
 
-  /** Segments of a scoped person: maintainer where incidents or hosts route to them, service where they escalate. */
-  List<String> segments(Estate.Person p) {
-    List<String> out = new ArrayList<>();
-    boolean escalates = estate.escalates(p.id());
-    boolean maintains = estate.maintains(p.id()) || !escalates;
-    if (maintains) {
-      out.add("maintainer");
-    }
-    if (escalates) {
-      out.add("service");
-    }
-    return out;
-  }
-
   JsonObject build(Audience a) {
     Estate.Scope scope = a.everything() ? estate.everything() : estate.scope(a.person().id());
     List<Facts.Incident> mine = a.everything() ? incidents : byPerson.getOrDefault(a.person().id(), List.of());

@@ -93,8 +93,6 @@ public final class Digests {
   List<Audience> audiences(Estate estate, String frequency, String maintainer) {
     IrisConfig.Digest settings = config.digest();
     List<Audience> out = new ArrayList<>();
-    DigestBuilder segments = new DigestBuilder(settings, estate, Period.endingBy(frequency, clock.instant(), settings.zone()),
-        List.of(), List.of(), List.of(), Map.of());
     if (maintainer != null) {
       if (Audience.DEFAULT.equals(maintainer)) {
         out.add(new Audience(Audience.DEFAULT, Audience.OVERVIEW, List.of("general"), true, null));
@@ -104,10 +102,10 @@ public final class Digests {
       if (p == null) {
         throw HttpProblem.badRequest("maintainer", "no maintainer named '" + maintainer + "'");
       }
-      out.add(person(p, settings, segments));
+      out.add(person(p, settings, estate));
       return out;
     }
-    estate.people.values().stream().filter(p -> frequency.equals(p.frequency())).map(p -> person(p, settings, segments)).forEach(out::add);
+    estate.people.values().stream().filter(p -> frequency.equals(p.frequency())).map(p -> person(p, settings, estate)).forEach(out::add);
     if (frequency.equals(settings.generalFrequency())) {
       for (String name : settings.general()) {
         Estate.Person p = Audience.DEFAULT.equals(name) ? null : estate.person(name);
@@ -122,10 +120,10 @@ public final class Digests {
     return out;
   }
 
-  private static Audience person(Estate.Person p, IrisConfig.Digest settings, DigestBuilder segments) {
+  private static Audience person(Estate.Person p, IrisConfig.Digest settings, Estate estate) {
     return settings.infrastructure().contains(p.name())
         ? new Audience(p.name(), Audience.DIGEST, List.of("infrastructure"), true, p)
-        : new Audience(p.name(), Audience.DIGEST, segments.segments(p), false, p);
+        : new Audience(p.name(), Audience.DIGEST, estate.segments(p.id()), false, p);
   }
 
   /** Each digest's narrative: the template's, or the LLM's when one is configured, a few at a time. */

@@ -127,6 +127,19 @@ final class Estate {
         || serviceMaintainers.values().stream().anyMatch(m -> m.contains(person));
   }
 
+  /** Why a scoped person gets their digest: maintainer (of hosts or services), service (escalation manager), or both. */
+  List<String> segments(long person) {
+    boolean escalates = escalates(person);
+    List<String> out = new java.util.ArrayList<>();
+    if (maintains(person) || !escalates) {
+      out.add("maintainer");
+    }
+    if (escalates) {
+      out.add("service");
+    }
+    return out;
+  }
+
   boolean escalates(long person) {
     return services.values().stream().anyMatch(s -> Long.valueOf(person).equals(s.escalationManager()));
   }
