@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 
 /**
  * What every email transport shares: the "email" channel name, who it reaches, and rendering
- * notifications and notices into one {@link EmailRenderer.Email}. A transport only delivers it.
+ * notifications and notices (reports come rendered) into one {@link EmailRenderer.Email}. A transport only delivers it.
  */
 abstract class EmailChannel implements Channel {
   private final EmailRenderer renderer;

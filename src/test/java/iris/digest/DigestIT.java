@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 class DigestIT {
   static final String DAY = "2026-03-02";
   private static Vertx vertx;
+  private static Pool pool;
   private static String db;
   private static Digests digests;
   private static Map<String, JsonObject> dry;
@@ -46,7 +47,7 @@ class DigestIT {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     TestPostgres.Migrated migrated = TestPostgres.migrated(vertx);
-    Pool pool = migrated.pool();
+    pool = migrated.pool();
     db = migrated.url();
     Map<String, String> env = new HashMap<>();
     env.put("IRIS_DIGEST_INFRASTRUCTURE_STAKEHOLDERS", "ops");
@@ -320,6 +321,33 @@ class DigestIT {
     assertTrue(alice.getString("html").contains("<h3>Noisiest alert rules, and what to change</h3>"), alice.getString("html"));
     assertTrue(alice.getString("text").contains("- Flappy · 4 fires (0 before): 4 of 4 fires resolved"), alice.getString("text"));
     assertFalse(alice.getString("html").contains("ApiErrors"));
+  }
+
+  @Test
+  void theLlmWritesTheNarrativeWhenConfiguredAndTheTemplateWhenItFails() throws Exception {
+    try (iris.testing.FakeOllama ollama = new iris.testing.FakeOllama()) {
+      DigestStore store = new DigestStore(pool);
+      IrisConfig config = IrisConfig.from(ConfigSource.load(null, Map.of()));
+      Digests withLlm = new Digests(store, HostHealth.NONE, new Outbox(pool), new Templates(null), config,
+          new iris.knowledge.OllamaWriter(io.vertx.ext.web.client.WebClient.create(vertx), ollama.url(), "llama3",
+              java.time.Duration.ofSeconds(2)), Clock.systemUTC());
+      ollama.answer(new JsonObject().put("summary", "A calm Monday on billing; Flappy wants a longer for."));
+      JsonObject d = await(withLlm.run("daily", "alice", Instant.parse("2026-03-03T07:00:00Z"), true)).getJsonArray("digests")
+          .getJsonObject(0);
+      JsonObject narrative = d.getJsonObject("data").getJsonObject("narrative");
+      assertEquals("llm", narrative.getString("generated_by"));
+      assertEquals("A calm Monday on billing; Flappy wants a longer for.", narrative.getString("text"));
+      assertTrue(d.getString("text").contains("A calm Monday on billing"), "the email says what the LLM wrote");
+      String prompt = ollama.requests("/api/chat").get(0).body().encode();
+      assertTrue(prompt.contains("Flappy") && !prompt.contains("ApiErrors"), "the facts are alice's only");
+
+      ollama.chatMode(iris.testing.FakeOllama.ChatMode.SERVER_ERROR);
+      narrative = await(withLlm.run("daily", "alice", Instant.parse("2026-03-03T07:00:00Z"), true)).getJsonArray("digests")
+          .getJsonObject(0).getJsonObject("data").getJsonObject("narrative");
+      assertEquals("template", narrative.getString("generated_by"));
+      assertTrue(narrative.getString("fallback_reason") != null, narrative.encode());
+      assertTrue(narrative.getString("text").startsWith("Mon 2 Mar 2026: 8 incidents"), narrative.encode());
+    }
   }
 
   @Test
