@@ -59,16 +59,17 @@ final class SnapshotHostHealth implements HostHealth {
     });
   }
 
-  /** Breaches as the snapshots store them: strings, or objects with a metric, value and level. */
+  /** Breaches as the snapshots store them: objects ({metric, level, value, mountpoint}, worst first), or plain strings. */
   private static List<String> breaches(Object value) {
     List<String> out = new ArrayList<>();
     JsonArray a = value instanceof JsonArray j ? j : value instanceof JsonObject o ? new JsonArray().add(o) : new JsonArray();
     for (Object b : a) {
       if (b instanceof JsonObject o) {
         String metric = o.getString("metric", o.getString("name", "?"));
+        String mount = o.getString("mountpoint");
         Object v = o.getValue("value");
         String level = o.getString("level", o.getString("state", ""));
-        out.add(metric + (v == null ? "" : " " + v + " %") + (level.isEmpty() ? "" : " (" + level + ")"));
+        out.add(metric + (mount == null ? "" : " " + mount) + (v == null ? "" : " " + v + " %") + (level.isEmpty() ? "" : " (" + level + ")"));
       } else if (b != null) {
         out.add(String.valueOf(b));
       }

@@ -136,17 +136,28 @@ class DigestIT {
           ('billing', 'prod', '1.2.0', '{db1}', 'succeeded', '2026-03-02T09:00:00Z', 'first', 'semver', 'test'),
           ('search', 'prod', '2.0.0', '{web1}', 'succeeded', '2026-03-02T18:00:00Z', 'first', 'semver', 'test'),
           ('search', 'prod', '1.9.0', '{web1}', 'succeeded', '2026-02-20T18:00:00Z', 'first', 'semver', 'test');
-        CREATE TABLE IF NOT EXISTS metric_snapshots (host_id bigint, taken_at timestamptz, cpu_busy_pct double precision,
-          mem_used_pct double precision, load_per_core double precision, up boolean, disk jsonb, fullest_mountpoint text,
-          fullest_disk_pct double precision, state text, breaches jsonb, disk_trend_pct_per_day double precision,
-          disk_full_in_days double precision);
-        INSERT INTO metric_snapshots (host_id, taken_at, cpu_busy_pct, mem_used_pct, load_per_core, up, disk, fullest_mountpoint,
-            fullest_disk_pct, state, breaches, disk_trend_pct_per_day, disk_full_in_days)
-          SELECT id, '2026-03-02T12:00:00Z'::timestamptz, 20, 40, 0.5, true, '{"/": 91}'::jsonb, '/', 91, 'critical',
-                 '[{"metric": "disk /", "value": 91, "level": "critical"}]'::jsonb, 1.2, 7.5 FROM hosts WHERE hostname = 'db1'
+        -- the columns of iris.metrics' table (V17) that the digest reads, in case this branch has no V17
+        CREATE TABLE IF NOT EXISTS metric_snapshots (host_id bigint NOT NULL, hostname text NOT NULL, instance text NOT NULL,
+          taken_at timestamptz NOT NULL, cpu_busy_pct double precision, mem_used_pct double precision,
+          load_per_core double precision, up boolean, disk jsonb NOT NULL DEFAULT '[]', fullest_mountpoint text,
+          fullest_disk_pct double precision, state text NOT NULL, breaches jsonb NOT NULL DEFAULT '[]',
+          disk_trend_pct_per_day double precision, disk_full_in_days double precision);
+        INSERT INTO metric_snapshots (host_id, hostname, instance, taken_at, cpu_busy_pct, mem_used_pct, load_per_core, up, disk,
+            fullest_mountpoint, fullest_disk_pct, state, breaches, disk_trend_pct_per_day, disk_full_in_days)
+          SELECT id, hostname, 'main', '2026-03-02T12:00:00Z'::timestamptz, 20, 40, 0.5, true,
+                 '[{"mountpoint": "/", "used_pct": 91}]'::jsonb, '/', 91, 'critical',
+                 '[{"metric": "disk", "level": "critical", "value": 91, "warning": 80, "critical": 90, "mountpoint": "/"}]'::jsonb,
+                 1.2, 7.5 FROM hosts WHERE hostname = 'db1'
           UNION ALL
-          SELECT id, '2026-03-02T12:00:00Z'::timestamptz, 10, 30, 0.2, true, '{"/": 40}'::jsonb, '/', 40, 'ok', '[]'::jsonb, NULL, NULL
-          FROM hosts WHERE hostname = 'web1';
+          SELECT id, hostname, 'main', '2026-03-02T11:00:00Z'::timestamptz, 20, 40, 0.5, true, '[{"mountpoint": "/", "used_pct": 88}]'::jsonb,
+                 '/', 88, 'warning', '[]'::jsonb, 1.2, 10 FROM hosts WHERE hostname = 'db1'
+          UNION ALL
+          SELECT id, hostname, 'main', '2026-03-02T12:00:00Z'::timestamptz, 10, 30, 0.2, true, '[{"mountpoint": "/", "used_pct": 40}]'::jsonb,
+                 '/', 40, 'ok', '[]'::jsonb, NULL, NULL FROM hosts WHERE hostname = 'web1'
+          UNION ALL
+          -- outside the period: not read
+          SELECT id, hostname, 'main', '2026-03-04T12:00:00Z'::timestamptz, 99, 99, 5, true, '[]'::jsonb,
+                 '/', 99, 'critical', '[]'::jsonb, NULL, NULL FROM hosts WHERE hostname = 'web1';
         """);
   }
 
@@ -240,7 +251,7 @@ class DigestIT {
     JsonObject db1 = a.getJsonArray("hosts").getJsonObject(0);
     assertEquals("critical", db1.getString("state"));
     assertEquals(7.5, db1.getDouble("disk_full_in_days"));
-    assertEquals(new JsonArray().add("disk / 91 % (critical)"), db1.getJsonArray("breaches"));
+    assertEquals(new JsonArray().add("disk / 91 % (critical)"), db1.getJsonArray("breaches"), "the latest snapshot's");
   }
 
   @Test
