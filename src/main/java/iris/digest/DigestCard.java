@@ -85,7 +85,7 @@ final class DigestCard {
         JsonObject f = (JsonObject) o;
         late.add((key.equals("over") ? "Resolved late: " : "Still open: ") + "**" + TeamsMarkdown.inline(f.getString("alertname"), 120)
             + "**" + (f.getString("instance") == null ? "" : " on " + TeamsMarkdown.inline(f.getString("instance"), 120)) + " · "
-            + f.getString("severity") + " · " + DigestBuilder.human(f.getLong("took_seconds")) + " (limit "
+            + TeamsMarkdown.inline(f.getString("severity"), 40) + " · " + DigestBuilder.human(f.getLong("took_seconds")) + " (limit "
             + DigestBuilder.human(f.getLong("limit_seconds")) + ")");
       }
     }
@@ -118,7 +118,8 @@ final class DigestCard {
   }
 
   static String hostLine(JsonObject h) {
-    StringBuilder s = new StringBuilder("**" + TeamsMarkdown.inline(h.getString("hostname"), 120) + "** · " + h.getString("state"));
+    StringBuilder s = new StringBuilder("**" + TeamsMarkdown.inline(h.getString("hostname"), 120) + "** · "
+        + TeamsMarkdown.inline(h.getString("state"), 20));
     for (Object b : h.getJsonArray("breaches", new JsonArray())) {
       s.append(" · ").append(TeamsMarkdown.inline(String.valueOf(b), 80));
     }

@@ -93,7 +93,13 @@ final class DigestEmail {
     List<Map<String, String>> hosts = new ArrayList<>();
     for (Object o : data.getJsonArray("hosts")) {
       JsonObject h = (JsonObject) o;
-      hosts.add(pair(h.getString("hostname") + " · " + h.getString("state"), DigestCard.hostLine(h).replaceFirst("^\\*\\*.*?\\*\\* · [a-z]+( · )?", "")));
+      List<String> detail = new ArrayList<>(h.getJsonArray("breaches", new JsonArray()).stream().map(String::valueOf).toList());
+      if (h.getValue("disk_trend_pct_per_day") != null) {
+        detail.add(h.getString("fullest_mountpoint") + " " + h.getValue("fullest_disk_pct") + " %, " + String.format(java.util.Locale.ROOT,
+            "%+.1f", h.getDouble("disk_trend_pct_per_day")) + " %/day" + (h.getValue("disk_full_in_days") == null ? ""
+            : ", full in ~" + Math.round(h.getDouble("disk_full_in_days")) + " days"));
+      }
+      hosts.add(pair(h.getString("hostname") + " · " + h.getString("state"), String.join(" · ", detail)));
     }
     section(sections, "Hosts over thresholds and disk trends", hosts);
     List<Map<String, String>> windows = new ArrayList<>();

@@ -332,6 +332,8 @@ class DigestIT {
     assertTrue(alice.getString("html").contains("<h3>Noisiest alert rules, and what to change</h3>"), alice.getString("html"));
     assertTrue(alice.getString("text").contains("- Flappy · 4 fires (0 before): 4 of 4 fires resolved"), alice.getString("text"));
     assertFalse(alice.getString("html").contains("ApiErrors"));
+    assertTrue(alice.getString("text").contains("- db1 · critical: disk / 91 % (critical) · / 91.0 %, +1.2 %/day, full in ~8 days"),
+        alice.getString("text"));
   }
 
   @Test
