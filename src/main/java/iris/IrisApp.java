@@ -23,6 +23,7 @@ import iris.db.Migrations;
 import iris.db.RedisSharedState;
 import iris.db.SharedState;
 import iris.deploy.DeployCapability;
+import iris.digest.DigestCapability;
 import iris.enrich.EnrichCapability;
 import iris.enroll.EnrollCapability;
 import iris.incident.IncidentCapability;
@@ -98,7 +99,8 @@ public final class IrisApp implements AutoCloseable {
         new ScheduleCapability(components, jobs),
         maintenance,
         new DeployCapability(components, maintenance),
-        new MetricsCapability(components)));
+        new MetricsCapability(components),
+        new DigestCapability(components)));
     capabilities.forEach(capability -> capability.jobs().forEach(jobs::add));
   }
 

@@ -32,7 +32,8 @@ public record IrisConfig(
     Duration prometheusVerifyTimeout,
     Schedule schedule,
     Maintenance maintenance,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    Digest digest) {
 
   /**
    * The HTTP listener. {@code tlsCert}/{@code tlsKey} (PEM files) both set means HTTPS; an idle
@@ -130,6 +131,25 @@ public record IrisConfig(
    * The stages' claims: how long one holds, how often a stage looks for work no wake-up
    * announced, how many groups it takes at once, and the intake rate above which it yields.
    */
+  /**
+   * Digests: when each frequency runs (cron in {@code zone}, which also draws the periods' day
+   * boundaries), each severity's time to resolve, who gets more than their own scope, and the
+   * address people open Iris at (for the report's link; empty: no link).
+   */
+  public record Digest(java.time.ZoneId zone, String dailyCron, String weeklyCron, String monthlyCron,
+                       java.util.Map<String, Duration> sla, List<String> infrastructure, List<String> general,
+                       String generalFrequency, String publicUrl, int noisyRules, Duration shortFire, Duration coFireWindow) {
+    public static final List<String> FREQUENCIES = List.of("daily", "weekly", "monthly");
+
+    public String cron(String frequency) {
+      return switch (frequency) {
+        case "daily" -> dailyCron;
+        case "weekly" -> weeklyCron;
+        default -> monthlyCron;
+      };
+    }
+  }
+
   public record Pipeline(Duration lease, Duration poll, int batchGroups, int yieldAboveAlertsPerSecond) {}
 
   public record Cluster(boolean enabled, String host, int port, List<String> members, int eventBusPort) {}
@@ -314,7 +334,51 @@ public record IrisConfig(
         new Schedule(zone(source, "schedule.timezone"), source.integer("schedule.keep_runs_days", 1, 3650)),
         new Maintenance(duration(source, "maintenance.max_duration"), duration(source, "maintenance.ending_reminder"),
             duration(source, "maintenance.deployment_lookback")),
-        MetricsSettings.from(source));
+        MetricsSettings.from(source),
+        digest(source));
+  }
+
+  private static Digest digest(ConfigSource source) {
+    java.time.ZoneId zone = source.string("digest.timezone").isBlank() ? zone(source, "schedule.timezone") : zone(source, "digest.timezone");
+    String[] crons = new String[3];
+    for (int i = 0; i < 3; i++) {
+      String key = "digest." + Digest.FREQUENCIES.get(i) + "_cron";
+      crons[i] = source.string(key).strip();
+      try {
+        iris.schedule.Schedule.cron(crons[i], zone);
+      } catch (RuntimeException e) {
+        throw new ConfigException(key + " (" + ConfigSource.envName(key) + "): not a five-field cron expression: " + e.getMessage());
+      }
+    }
+    java.util.Map<String, Duration> sla = new java.util.LinkedHashMap<>();
+    for (String part : source.string("digest.sla").split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      String[] kv = part.split("=", 2);
+      try {
+        Duration d = Duration.parse(kv[1].strip());
+        if (d.isNegative() || d.isZero()) {
+          throw new java.time.format.DateTimeParseException("not positive", kv[1], 0);
+        }
+        sla.put(kv[0].strip().toLowerCase(java.util.Locale.ROOT), d);
+      } catch (RuntimeException e) {
+        throw new ConfigException("digest.sla (IRIS_DIGEST_SLA): write severity=ISO-8601 duration pairs, e.g. critical=PT4H,warning=PT24H; got '"
+            + part.strip() + "'");
+      }
+    }
+    String general = source.string("digest.general_frequency").strip().toLowerCase(java.util.Locale.ROOT);
+    if (!general.equals("none") && !Digest.FREQUENCIES.contains(general)) {
+      throw new ConfigException("digest.general_frequency (IRIS_DIGEST_GENERAL_FREQUENCY): must be none, daily, weekly or monthly");
+    }
+    return new Digest(zone, crons[0], crons[1], crons[2], java.util.Collections.unmodifiableMap(sla),
+        names(source, "digest.infrastructure_stakeholders"), names(source, "digest.general_recipients"), general,
+        httpUrl(source, "digest.public_url", "IRIS_DIGEST_PUBLIC_URL"), source.integer("digest.noisy_rules", 0, 50),
+        duration(source, "digest.short_fire"), duration(source, "digest.co_fire_window"));
+  }
+
+  private static List<String> names(ConfigSource source, String key) {
+    return Arrays.stream(source.string(key).split(",")).map(String::strip).filter(x -> !x.isEmpty()).distinct().toList();
   }
 
   private static Duration duration(ConfigSource source, String key) {
@@ -479,12 +543,12 @@ public record IrisConfig(
     Webhook w = new Webhook(token, false, webhook.maxBodyBytes, webhook.batchWindow, webhook.batchMaxAlerts,
         webhook.maxInFlight, webhook.retryAfterSeconds, webhook.maxQueuedRequests, webhook.maxQueuedAlerts);
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, w, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics, digest);
   }
 
   public IrisConfig withRoles(Set<Role> newRoles) {
     return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics, digest);
   }
 
   /** Settings that only go wrong together; checked once the command line is applied. */
@@ -523,7 +587,7 @@ public record IrisConfig(
   public IrisConfig withClusterEnabled() {
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline,
         new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort),
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics, digest);
   }
 
   @Override
@@ -531,7 +595,7 @@ public record IrisConfig(
     return "IrisConfig[dataDir=" + dataDir + ", roles=" + roles + ", " + http + ", " + auth + ", " + db
         + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster
         + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + ", " + notifications + ", " + email
-        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + ", " + schedule + ", " + maintenance + ", " + metrics + "]";
+        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + ", " + schedule + ", " + maintenance + ", " + metrics + ", " + digest + "]";
   }
 
   /** A URL with any password replaced, for logs. */

@@ -3,10 +3,10 @@ package iris.notify;
 import java.time.Duration;
 
 /** How long something lasted, the way an operator says it: "45 s", "12 min", "1 h 12 min", "2 d 3 h". */
-final class HumanDuration {
+public final class HumanDuration {
   private HumanDuration() {}
 
-  static String of(Duration duration) {
+  public static String of(Duration duration) {
     long seconds = Math.max(0, duration.getSeconds());
     long days = seconds / 86_400;
     long hours = seconds % 86_400 / 3_600;

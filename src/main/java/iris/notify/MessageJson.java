@@ -17,11 +17,20 @@ final class MessageJson {
   private MessageJson() {}
 
   static JsonObject of(Message message) {
+    if (message instanceof Report r) {
+      return new JsonObject().put("type", "report").put("title", r.title()).put("card", r.card())
+          .put("subject", r.subject()).put("text", r.text()).put("html", r.html());
+    }
     return message instanceof Notification n ? notification(n) : notice((Notice) message);
   }
 
   static Message from(JsonObject o) {
-    return "notice".equals(o.getString("type")) ? notice(o) : notification(o);
+    return switch (String.valueOf(o.getString("type"))) {
+      case "notice" -> notice(o);
+      case "report" -> new Report(o.getString("title"), o.getJsonObject("card"), o.getString("subject"), o.getString("text"),
+          o.getString("html"));
+      default -> notification(o);
+    };
   }
 
   private static JsonObject notification(Notification n) {

@@ -107,6 +107,11 @@ public final class Outbox {
     return write(pool, ONCE, messages);
   }
 
+  /** {@link #once(List)} in {@code client}'s transaction (a digest's row and its messages commit together). */
+  public Future<List<Long>> once(SqlClient client, List<NewMessage> messages) {
+    return write(client, ONCE, messages);
+  }
+
   private static Future<List<Long>> write(SqlClient client, String sql, List<NewMessage> messages) {
     if (messages.isEmpty()) {
       return Future.succeededFuture(List.of());

@@ -55,8 +55,12 @@ public final class TeamsChannel implements Channel {
 
   @Override
   public Future<Void> send(Message message, Recipient recipient) {
-    JsonObject card = message instanceof Notification n ? AdaptiveCard.message(n, mention(message, recipient))
+    JsonObject card = message instanceof Report r ? r.card()
+        : message instanceof Notification n ? AdaptiveCard.message(n, mention(message, recipient))
         : AdaptiveCard.notice((Notice) message);
+    if (card == null) {
+      return Future.failedFuture(DeliveryFailure.permanent("the report has no Teams message"));
+    }
     return post(card.toBuffer(), recipient);
   }
 

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Teams reads every TextBlock and fact as a subset of Markdown, so a label like
  * {@code disk_used_bytes} would turn italic and {@code [prod]} could become a link.
  */
-final class TeamsMarkdown {
+public final class TeamsMarkdown {
   /** The characters Teams' subset gives a meaning to anywhere in a line. */
   private static final Pattern INLINE = Pattern.compile("[*_\\[\\]]");
   /**
@@ -22,7 +22,7 @@ final class TeamsMarkdown {
   private TeamsMarkdown() {}
 
   /** One line of plain text: whitespace runs (newlines too) become one space. */
-  static String inline(String text, int maxChars) {
+  public static String inline(String text, int maxChars) {
     if (text == null) {
       return "";
     }
@@ -33,7 +33,7 @@ final class TeamsMarkdown {
    * Plain text that keeps its paragraphs. TextBlocks need a blank line to break a line, so
    * every line break becomes one.
    */
-  static String paragraphs(String text, int maxChars) {
+  public static String paragraphs(String text, int maxChars) {
     if (text == null) {
       return "";
     }
@@ -48,7 +48,7 @@ final class TeamsMarkdown {
     return out.toString();
   }
 
-  static String truncate(String text, int maxChars) {
+  public static String truncate(String text, int maxChars) {
     if (text.length() <= maxChars) {
       return text;
     }

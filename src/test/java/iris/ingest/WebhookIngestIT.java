@@ -212,7 +212,7 @@ class WebhookIngestIT {
     assertEquals(200, ready.status());
     JsonObject body = ready.json();
     assertEquals("UP", body.getString("status"));
-    assertEquals(java.util.Set.of("deployments", "database", "shared-state", "knowledge", "prometheus", "webhook-size"), body.getJsonArray("checks").stream()
+    assertEquals(java.util.Set.of("deployments", "database", "shared-state", "knowledge", "prometheus", "webhook-size", "metrics"), body.getJsonArray("checks").stream()
         .map(c -> ((JsonObject) c).getString("id")).collect(java.util.stream.Collectors.toSet()));
     assertNotNull(iris.http.get("/health/live", Map.of()).json().getString("status"));
   }
