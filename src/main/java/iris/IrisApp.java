@@ -15,6 +15,8 @@ import io.vertx.sqlclient.Pool;
 import iris.api.ApiKeysCapability;
 import iris.api.WebhookTokenBootstrap;
 import iris.api.WebhookVerticle;
+import iris.console.ConsoleCapability;
+import iris.console.LinkKeyBootstrap;
 import iris.db.Database;
 import iris.db.EmbeddedDatabase;
 import iris.db.LocalSharedState;
@@ -94,7 +96,8 @@ public final class IrisApp implements AutoCloseable {
         new PrometheusCapability(components),
         new ScheduleCapability(components, jobs),
         maintenance,
-        new DeployCapability(components, maintenance)));
+        new DeployCapability(components, maintenance),
+        new ConsoleCapability(components)));
     capabilities.forEach(capability -> capability.jobs().forEach(jobs::add));
   }
 
@@ -105,7 +108,7 @@ public final class IrisApp implements AutoCloseable {
 
   /** @param env where the standard {@code OTEL_*} variables are read (tracing: {@link Tracing}) */
   public static IrisApp start(IrisConfig configured, Map<String, String> env) throws Exception {
-    IrisConfig config = WebhookTokenBootstrap.resolve(configured.validated());
+    IrisConfig config = LinkKeyBootstrap.resolve(WebhookTokenBootstrap.resolve(configured.validated()));
     LOG.info("Starting Iris: {}", config);
     EmbeddedDatabase embedded = null;
     Tracing tracing = null;

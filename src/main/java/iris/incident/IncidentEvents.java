@@ -13,4 +13,20 @@ public final class IncidentEvents {
     EventAddress.INCIDENT_ANNOTATED.send(eventBus, new IncidentAnnotated(id));
   }
 
+  /** Tells live pages (the console, through its event-bus bridge) that these incidents changed. */
+  public static void live(EventBus eventBus, java.util.List<Long> ids, String change) {
+    if (!ids.isEmpty()) {
+      EventAddress.LIVE_INCIDENTS.publish(eventBus, new IncidentsChanged(ids, change));
+    }
+  }
+
+  /** What the intake committed: new firing incidents and resolutions, as one live message. */
+  public static void live(EventBus eventBus, java.util.List<IncidentChange> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    boolean allResolved = changes.stream().allMatch(c -> "resolved".equals(c.status()));
+    live(eventBus, changes.stream().map(IncidentChange::id).toList(), allResolved ? "resolved" : "created");
+  }
+
 }
