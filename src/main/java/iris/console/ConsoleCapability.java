@@ -81,13 +81,15 @@ public final class ConsoleCapability implements Capability {
         } else {
           ctx.next();
         }
-      }).handler(BodyHandler.create(config.dataDir().resolve("uploads").toString())
+      });
+      router.post(upload).handler(BodyHandler.create(config.dataDir().resolve("uploads").toString())
           .setBodyLimit(UPLOAD_BODY_LIMIT).setDeleteUploadedFilesOnEnd(true));
     }
     router.post("/console/*").handler(BodyHandler.create(false).setBodyLimit(FORM_BODY_LIMIT));
 
     new SignIn(web, new ApiKeyStore(components.pool()), config.auth().enabled()).addRoutes(router);
     new IncidentPages(web).addRoutes(router);
+    new EnrollmentPages(web).addRoutes(router);
     new OneClickLinks(web, links, uses, components.incidents(), new HostStore(components.pool()),
         new HostTagStore(components.pool()), config.notifications().hostLabel(), components.clock()).addRoutes(router, vertx);
   }

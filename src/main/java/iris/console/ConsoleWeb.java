@@ -23,7 +23,11 @@ final class ConsoleWeb {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleWeb.class);
   static final String SESSION = "iris.console.session";
   static final String SECRET = "iris.console.secret";
-  /** Scripts, styles and sockets from this origin only; no frames; links leak no token through Referer. */
+  /**
+   * Scripts, styles and sockets from this origin only; no frames. No Referer (which may hold a
+   * one-click token) leaves for another site; not no-referrer, with which Chromium sends
+   * {@code Origin: null} on the console's own form posts, and CORS refuses them.
+   */
   private static final String POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
       + " connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
@@ -189,7 +193,7 @@ final class ConsoleWeb {
         .putHeader("Content-Security-Policy", POLICY)
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("Referrer-Policy", "same-origin")
         .end(html);
   }
 

@@ -23,10 +23,11 @@ final class SignIn {
   }
 
   void addRoutes(Router router) {
-    router.get("/").handler(ctx -> ConsoleWeb.redirect(ctx, "/console/"));
-    router.get("/console").handler(ctx -> ConsoleWeb.redirect(ctx, "/console/"));
-    router.get("/console/").handler(ctx -> ConsoleWeb.redirect(ctx,
-        ConsoleWeb.session(ctx) == null ? "/console/sign-in" : "/console/incidents"));
+    // vertx-web matches "/console" and "/console/" alike.
+    for (String home : new String[] {"/", "/console"}) {
+      router.get(home).handler(ctx -> ConsoleWeb.redirect(ctx,
+          ConsoleWeb.session(ctx) == null ? "/console/sign-in" : "/console/incidents"));
+    }
     router.get("/console/sign-in").handler(this::form);
     router.post("/console/sign-in").handler(this::signIn);
     router.post("/console/sign-out").handler(ctx -> web.action(ctx, Scope.READ, s -> {

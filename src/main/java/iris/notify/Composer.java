@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import iris.notify.Notification.AlertLine;
 import iris.notify.Notification.Finding;
 import iris.notify.Notification.Link;
+import iris.http.SignedLinks;
 import iris.incident.Pipeline;
 import iris.notify.NotifyStore.Pending;
 import java.time.Duration;
@@ -27,6 +28,11 @@ final class Composer {
   private Composer() {}
 
   static Notification compose(long groupId, String kind, List<Pending> incidents) {
+    return compose(groupId, kind, incidents, SignedLinks.none());
+  }
+
+  /** With the console's links: the lead incident's page and, while firing, its one-click actions. */
+  static Notification compose(long groupId, String kind, List<Pending> incidents, SignedLinks console) {
     List<Pending> sorted = new ArrayList<>(incidents);
     sorted.sort(Comparator.comparingInt((Pending p) -> rank(p.severity())).thenComparing(Pending::id));
     Pending lead = sorted.get(0);
@@ -60,7 +66,7 @@ final class Composer {
     return new Notification(groupId, kind, lead.severity() == null ? "" : lead.severity(), title,
         resolved ? "Resolved after " + (duration == null ? "an unknown time" : HumanDuration.of(duration)) + ". " + summary : summary,
         resolved ? "" : enrichment.getString("probable_cause", ""), resolved ? List.of() : steps, lines,
-        links(lead, enrichment), enrichment.getString("generated_by", "template"), duration,
+        links(lead, console, resolved), enrichment.getString("generated_by", "template"), duration,
         resolved ? List.of() : others(sorted, lead.alertname()));
   }
 
@@ -82,16 +88,30 @@ final class Composer {
     return findings;
   }
 
-  private static List<Link> links(Pending lead, JsonObject enrichment) {
+  /**
+   * The console's first (Teams shows five buttons: its page and actions, then the runbook), then
+   * Prometheus and Alertmanager.
+   */
+  private static List<Link> links(Pending lead, SignedLinks console, boolean resolved) {
     List<Link> links = new ArrayList<>();
+    console.incidentPage(lead.id()).ifPresent(url -> links.add(new Link("Open in Iris", url)));
+    if (!resolved) {
+      for (SignedLinks.Action action : SignedLinks.Action.values()) {
+        console.actionLink(lead.id(), action).ifPresent(url -> links.add(new Link(action.title(), url)));
+      }
+    }
+    String runbook = lead.annotations().getString("runbook_url");
+    boolean runbookFirst = !links.isEmpty() && runbook != null && runbook.startsWith("http");
+    if (runbookFirst) {
+      links.add(new Link("Runbook", runbook));
+    }
     if (lead.generatorUrl() != null && lead.generatorUrl().startsWith("http")) {
       links.add(new Link("Prometheus", lead.generatorUrl()));
     }
     if (lead.externalUrl() != null && lead.externalUrl().startsWith("http")) {
       links.add(new Link("Alertmanager", lead.externalUrl()));
     }
-    String runbook = lead.annotations().getString("runbook_url");
-    if (runbook != null && runbook.startsWith("http")) {
+    if (!runbookFirst && runbook != null && runbook.startsWith("http")) {
       links.add(new Link("Runbook", runbook));
     }
     return links;

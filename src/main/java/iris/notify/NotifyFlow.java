@@ -48,12 +48,14 @@ final class NotifyFlow {
   private final Clock clock;
   private final Consumer<List<Long>> written;
   private final BooleanSupplier intakeBusy;
+  private final iris.http.SignedLinks links;
 
   /** @param written told the ids of new outbox rows once they are committed */
   NotifyFlow(NotifyStore store, OwnershipStore owners, Outbox outbox, Pipeline pipeline, List<Muter> muters,
       IrisConfig.Notify config, Set<String> channels, Clock clock, Consumer<List<Long>> written,
-      BooleanSupplier intakeBusy) {
+      BooleanSupplier intakeBusy, iris.http.SignedLinks links) {
     this.intakeBusy = intakeBusy;
+    this.links = links;
     this.store = store;
     this.owners = owners;
     this.outbox = outbox;
@@ -149,7 +151,7 @@ final class NotifyFlow {
   private NewMessage message(long groupId, String kind, Routing.Target target, List<Pending> incidents) {
     List<Long> ids = incidents.stream().map(Pending::id).sorted().toList();
     return new NewMessage("group:" + groupId, groupId, ids, kind, target.channel(), target.recipient(),
-        Composer.compose(groupId, kind, incidents));
+        Composer.compose(groupId, kind, incidents, links));
   }
 
   /** One round trip for the owners of every distinct instance and service labels of the group. */
