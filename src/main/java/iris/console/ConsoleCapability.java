@@ -90,6 +90,9 @@ public final class ConsoleCapability implements Capability {
     new SignIn(web, new ApiKeyStore(components.pool()), config.auth().enabled()).addRoutes(router);
     new IncidentPages(web).addRoutes(router);
     new EnrollmentPages(web).addRoutes(router);
+    new RegistryPages(web).addRoutes(router);
+    new OperationsPages(web).addRoutes(router);
+    new KnowledgePages(web).addRoutes(router);
     new OneClickLinks(web, links, uses, components.incidents(), new HostStore(components.pool()),
         new HostTagStore(components.pool()), config.notifications().hostLabel(), components.clock()).addRoutes(router, vertx);
   }

@@ -1,7 +1,7 @@
 package iris.console;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
@@ -44,14 +44,33 @@ final class EventBusBridge {
         .bridge(options(EventAddress.browserAddresses()), this::event));
   }
 
+  /**
+   * The session cookie of the request that opened the socket, or null. SockJS strips cookies from
+   * the socket's own headers; the request's routing context still has them.
+   */
+  static String sessionCookie(BridgeEvent event) {
+    if (event.socket().routingContext() != null) {
+      io.vertx.core.http.Cookie cookie = event.socket().routingContext().request().getCookie(Sessions.COOKIE);
+      if (cookie != null) {
+        return cookie.getValue();
+      }
+    }
+    for (String header : event.socket().headers().getAll("Cookie")) {
+      for (io.netty.handler.codec.http.cookie.Cookie cookie : ServerCookieDecoder.STRICT.decode(header)) {
+        if (Sessions.COOKIE.equals(cookie.name())) {
+          return cookie.value();
+        }
+      }
+    }
+    return null;
+  }
+
   private void event(BridgeEvent event) {
     BridgeEventType type = event.type();
     switch (type) {
       case SEND, PUBLISH -> event.complete(false);
       case SOCKET_CREATED, REGISTER -> {
-        Cookie cookie = event.socket().routingContext() == null ? null
-            : event.socket().routingContext().request().getCookie(Sessions.COOKIE);
-        sessions.find(cookie == null ? null : cookie.getValue()).onComplete(ar -> {
+        sessions.find(sessionCookie(event)).onComplete(ar -> {
           // Refused at SOCKET_CREATED, the bridge closes the socket.
           event.complete(ar.succeeded() && ar.result() != null);
         });

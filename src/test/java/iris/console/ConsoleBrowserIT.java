@@ -124,6 +124,7 @@ class ConsoleBrowserIT {
     String listTab = browser.getWindowHandle();
     browser.switchTo().newWindow(WindowType.TAB);
     browser.get(base + "/console/incidents/" + id);
+    awaitLive(browser);
     Chromium.screenshot(browser, "incident");
     browser.findElement(By.id("acknowledge")).click();
     until(browser, WAIT, () -> browser.findElement(By.id("incident-ack")).getText().contains("console-write") ? true : null);
@@ -265,6 +266,82 @@ class ConsoleBrowserIT {
     browser.get(origin(otherOrigin) + "/?iris=" + base + "&key=" + readKey);
     until(browser, WAIT, () -> browser.getTitle().startsWith("done") ? true : null);
     assertEquals("done:blocked", browser.getTitle(), "the browser refused the answer for another origin");
+  }
+
+  @Test
+  void hostsTagsMaintenanceDeploymentsAndKnowledgeHaveTheirPages() throws Exception {
+    assertEquals(201, iris.api("POST", "/api/v1/services", new JsonObject().put("name", "shop").encode()).status());
+    Http.Response created = iris.api("POST", "/api/v1/hosts", new JsonObject().put("hostname", "app-11").put("address", "10.0.0.11")
+        .put("environment", "production").put("services", new JsonArray().add("shop")).encode());
+    assertEquals(201, created.status(), created.body());
+    long hostId = created.json().getLong("id");
+    assertEquals(201, iris.api("POST", "/api/v1/deployments", new JsonObject().put("service", "shop").put("environment", "production")
+        .put("version", "2.4.1").put("hosts", new JsonArray().add("app-11")).put("deployed_by", "ci").encode()).status());
+    assertEquals(201, iris.api("POST", "/api/v1/knowledge/runbooks/documents", new JsonObject().put("title", "Disk full on app hosts")
+        .put("content", "# Disk full on app hosts\n\nRun `journalctl --vacuum-size=200M`, then <script>alert(1)</script> check again.")
+        .encode()).status());
+
+    signIn(browser, writeKey, "console-write");
+    browser.get(base + "/console/hosts");
+    browser.findElement(By.linkText("app-11")).click();
+    until(browser, WAIT, () -> browser.getCurrentUrl().endsWith("/console/hosts/" + hostId) ? true : null);
+    browser.findElement(By.name("reason")).sendKeys("disk replacement pending");
+    ((JavascriptExecutor) browser).executeScript("document.querySelector('#tag-form [name=expires_at]').value = arguments[0];",
+        java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusHours(6).withSecond(0).withNano(0).toString());
+    browser.findElement(By.cssSelector("#tag-form button")).click();
+    until(browser, WAIT, () -> browser.findElement(By.id("tags")).getText().contains("disk replacement pending") ? true : null);
+    Chromium.screenshot(browser, "host");
+    browser.findElement(By.cssSelector("#tags button.danger")).click();
+    until(browser, WAIT, () -> browser.findElement(By.id("tags")).getText().contains("No active tags") ? true : null);
+    browser.get(base + "/console/hosts");
+    Chromium.screenshot(browser, "hosts");
+
+    browser.get(base + "/console/maintenance");
+    browser.findElement(By.name("title")).sendKeys("Disk swap");
+    browser.findElement(By.name("hosts")).sendKeys("app-11");
+    ((JavascriptExecutor) browser).executeScript("document.querySelector('#window-form [name=ends_at]').value = arguments[0];",
+        java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusHours(2).withSecond(0).withNano(0).toString());
+    browser.findElement(By.id("preview")).click();
+    until(browser, WAIT, () -> browser.findElements(By.id("preview-result")).isEmpty() ? null : true);
+    assertTrue(browser.findElement(By.id("preview-result")).getText().contains("app-11"), browser.findElement(By.id("preview-result")).getText());
+    Chromium.screenshot(browser, "maintenance-preview");
+    browser.findElement(By.id("create-window")).click();
+    until(browser, WAIT, () -> browser.getCurrentUrl().matches(".*/console/maintenance/\\d+$") ? true : null);
+    Chromium.screenshot(browser, "maintenance-window");
+    browser.findElement(By.cssSelector("form[action$='/end'] button")).click();
+    until(browser, WAIT, () -> browser.getPageSource().contains("completed") ? true : null);
+    browser.get(base + "/console/maintenance");
+    Chromium.screenshot(browser, "maintenance");
+
+    browser.get(base + "/console/deployments");
+    assertTrue(browser.findElement(By.id("deployments")).getText().contains("2.4.1"));
+    Chromium.screenshot(browser, "deployments");
+
+    browser.get(base + "/console/knowledge?q=journalctl");
+    until(browser, WAIT, () -> browser.findElements(By.id("results")).isEmpty() ? null : true);
+    Chromium.screenshot(browser, "knowledge");
+    browser.findElement(By.partialLinkText("Disk full on app hosts")).click();
+    String document = browser.findElement(By.id("document")).getText();
+    assertTrue(document.contains("journalctl --vacuum-size=200M"), document);
+    assertTrue(document.contains("<script>alert(1)</script>"), "raw HTML in a document is shown as text: " + document);
+    Chromium.screenshot(browser, "knowledge-document");
+
+    // A one-click "known issue" link tags the incident's host for four hours.
+    String name = "KnownIssue" + suffix();
+    assertEquals(200, iris.webhook(Payloads.webhook("{}:{alertname=\"" + name + "\"}",
+        Payloads.firing(UUID.randomUUID().toString(), name, "app-11:9100", Instant.now())).encode()).status());
+    FakeTeams.Post card = awaitCard(name);
+    String known = actionUrl(card.body().getJsonArray("attachments").getJsonObject(0).getJsonObject("content").getJsonArray("actions"),
+        "Mark known issue for 4 h");
+    browser.manage().deleteAllCookies();
+    browser.get(known);
+    browser.findElement(By.id("confirm")).click();
+    until(browser, WAIT, () -> browser.findElements(By.id("link-done")).isEmpty() ? null : true);
+    JsonObject tag = iris.api("GET", "/api/v1/hosts/" + hostId + "/tags", null).json().getJsonArray("items").getJsonObject(0);
+    assertEquals("known_issue", tag.getString("type"));
+    assertEquals(OneClickLinks.ACTOR, tag.getString("created_by"));
+    Duration left = Duration.between(Instant.now(), Instant.parse(tag.getString("expires_at")));
+    assertTrue(left.compareTo(Duration.ofMinutes(235)) > 0 && left.compareTo(Duration.ofHours(4)) <= 0, "expires in " + left);
   }
 
   // --- helpers ---

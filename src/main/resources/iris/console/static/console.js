@@ -70,6 +70,8 @@
     }
   }
 
+  var connectedBefore = false;
+
   function connect() {
     var bus = new EventBus('/eventbus');
     bus.onopen = function () {
@@ -79,8 +81,10 @@
       } else {
         bus.registerHandler('iris.live.enrollment', function (err, m) { if (!err) { onEnrollment(m.body); } });
       }
-      // What changed while the socket was down.
-      refresh();
+      if (connectedBefore) {
+        refresh(); // what changed while the socket was down
+      }
+      connectedBefore = true;
     };
     bus.onclose = function () {
       setLive(false);
