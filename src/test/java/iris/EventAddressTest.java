@@ -73,7 +73,9 @@ class EventAddressTest {
   }
 
   @Test
-  void onlyLiveProgressMayReachABrowser() {
-    assertEquals(List.of("iris.live.enrollment"), EventAddress.browserAddresses());
+  void onlyLiveUpdatesMayReachABrowser() {
+    assertEquals(List.of("iris.live.enrollment", "iris.live.incidents"), EventAddress.browserAddresses());
+    assertEquals(new JsonObject().put("ids", new io.vertx.core.json.JsonArray().add(5L).add(6L)).put("change", "created"),
+        SAMPLES.get(EventAddress.LIVE_INCIDENTS).toJson());
   }
 }
