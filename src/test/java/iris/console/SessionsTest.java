@@ -110,6 +110,16 @@ class SessionsTest {
   }
 
   @Test
+  void theCookieIsHttpOnlyStrictAndSecureUnderTls() {
+    io.vertx.core.http.Cookie plain = new ConsoleWeb(null, sessions, null, null, false).cookie("s", 60);
+    assertTrue(plain.isHttpOnly());
+    assertEquals(io.vertx.core.http.CookieSameSite.STRICT, plain.getSameSite());
+    assertFalse(plain.isSecure());
+    assertEquals(60, plain.getMaxAge());
+    assertTrue(new ConsoleWeb(null, sessions, null, null, true).cookie("s", 60).isSecure());
+  }
+
+  @Test
   void afterSignInOnlyAConsolePathOfThisSiteIsFollowed() {
     assertEquals("/console/incidents/4", SignIn.safeNext("/console/incidents/4"));
     for (String bad : new String[] {null, "https://evil.example/", "//evil.example/console/", "/console/sign-in", "/\\evil",
