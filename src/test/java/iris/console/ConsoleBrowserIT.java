@@ -54,6 +54,7 @@ class ConsoleBrowserIT {
   private static TestIris iris;
   private static FakeTeams teams;
   private static FakeLinuxHost host;
+  private static FakeLinuxHost batchHost;
   private static HttpServer allowedOrigin;
   private static HttpServer otherOrigin;
   private static String base;
@@ -66,6 +67,7 @@ class ConsoleBrowserIT {
     assertTrue(Chromium.installed(), "chromium and chromium-driver must be installed (.ci/run installs them)");
     teams = new FakeTeams();
     host = FakeLinuxHost.builder(LinuxDistro.DEBIAN12).authorizedKey("deploy", SSH_KEY.keyPair().getPublic()).start();
+    batchHost = FakeLinuxHost.builder(LinuxDistro.ROCKY9).hostname("batch-01").password("deploy", "s3cret").start();
     allowedOrigin = originServer();
     otherOrigin = originServer();
     int port = Ports.free();
@@ -90,6 +92,7 @@ class ConsoleBrowserIT {
     iris.close();
     teams.close();
     host.close();
+    batchHost.close();
     allowedOrigin.stop(0);
     otherOrigin.stop(0);
   }
@@ -109,6 +112,7 @@ class ConsoleBrowserIT {
     signIn(browser, writeKey, "console-write");
     browser.get(base + "/console/incidents?status=firing");
     awaitLive(browser);
+    long critical = Long.parseLong(browser.findElement(By.cssSelector("#counts .sev-critical .n")).getText());
     String name = "DiskFull" + suffix();
     long posted = System.nanoTime();
     assertEquals(200, iris.webhook(Payloads.webhook("{}:{alertname=\"" + name + "\"}",
@@ -117,6 +121,8 @@ class ConsoleBrowserIT {
     long tookMillis = (System.nanoTime() - posted) / 1_000_000;
     assertTrue(tookMillis <= 2000, "the new incident appeared after " + tookMillis + " ms");
     assertEquals("firing", row.getAttribute("data-status"));
+    until(browser, WAIT, () -> Long.parseLong(browser.findElement(By.cssSelector("#counts .sev-critical .n")).getText()) == critical + 1
+        ? true : null);
     String id = row.getAttribute("data-id");
     Chromium.screenshot(browser, "incidents");
 
@@ -226,6 +232,39 @@ class ConsoleBrowserIT {
   }
 
   @Test
+  void aBatchUploadedFromTheConsoleShowsItsProgressAndRetriesItsFailedRow() throws Exception {
+    Path file = Files.createTempFile("batch", ".csv");
+    Files.writeString(file, "address,port,os,username,password,host_key_fingerprint,environment\n"
+        + FakeLinuxHost.ADDRESS + "," + batchHost.port() + ",linux,deploy,s3cret," + batchHost.hostKeyFingerprint() + ",staging\n"
+        + FakeLinuxHost.ADDRESS + "," + Ports.free() + ",linux,deploy,s3cret," + batchHost.hostKeyFingerprint() + ",staging\n");
+    signIn(browser, writeKey, "console-write");
+    browser.get(base + "/console/enrollments");
+    browser.findElement(By.id("file")).sendKeys(file.toAbsolutePath().toString());
+    browser.findElement(By.cssSelector("#batch-form button")).click();
+    until(browser, WAIT, () -> browser.getCurrentUrl().matches(".*/console/enrollments/batches/\\d+$") ? true : null);
+    String batchId = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
+    awaitLive(browser);
+    until(browser, Duration.ofSeconds(60), () -> browser.findElement(By.id("batch-percent")).getText().equals("100 %") ? true : null);
+    until(browser, WAIT, () -> browser.findElements(By.id("retry")).isEmpty() ? null : true);
+    String rows = browser.findElement(By.id("rows")).getText();
+    assertTrue(rows.contains("succeeded") && rows.contains("connect"), rows);
+    Chromium.screenshot(browser, "enrollment-batch");
+    long failedJob = failedJobOf(batchId);
+    browser.findElement(By.id("retry")).click();
+    until(browser, WAIT, () -> failedJobOf(batchId) != failedJob ? true : null);
+  }
+
+  private static long failedJobOf(String batchId) {
+    for (Object o : api("/api/v1/hosts/enrollments/batch/" + batchId).getJsonArray("jobs")) {
+      JsonObject job = (JsonObject) o;
+      if (job.getInteger("row") == 1) { // rows count from 0: the second line, the unreachable port
+        return job.getLong("id");
+      }
+    }
+    return -1;
+  }
+
+  @Test
   void aSignedLinkFromATeamsCardAcknowledgesItsIncidentOnce() throws Exception {
     String name = "LinkCheck" + suffix();
     long id = incident(name);
@@ -316,6 +355,13 @@ class ConsoleBrowserIT {
     browser.get(base + "/console/deployments");
     assertTrue(browser.findElement(By.id("deployments")).getText().contains("2.4.1"));
     Chromium.screenshot(browser, "deployments");
+
+    Path runbook = Files.createTempFile("HighLoad", ".md");
+    Files.writeString(runbook, "# High load on app hosts\n\nLook at `top` first.\n");
+    browser.get(base + "/console/knowledge");
+    browser.findElement(By.id("files")).sendKeys(runbook.toAbsolutePath().toString());
+    browser.findElement(By.cssSelector("#import-form button")).click();
+    until(browser, WAIT, () -> browser.findElement(By.id("documents")).getText().contains("High load on app hosts") ? true : null);
 
     browser.get(base + "/console/knowledge?q=journalctl");
     until(browser, WAIT, () -> browser.findElements(By.id("results")).isEmpty() ? null : true);
