@@ -273,7 +273,8 @@ class ConsoleBrowserIT {
     String open = actionUrl(actions, "Open in Iris");
     assertEquals(base + "/console/incidents/" + id, open);
     String acknowledge = actionUrl(actions, "Acknowledge");
-    assertNotNull(actionUrl(actions, "Mark known issue for 4 h"));
+    String known = actionUrl(actions, "Mark known issue for 4 h");
+    assertNotNull(known);
 
     browser.get(acknowledge);
     WebElement confirm = browser.findElement(By.id("confirm"));
@@ -293,6 +294,14 @@ class ConsoleBrowserIT {
     String forged = acknowledge.substring(0, acknowledge.length() - 3) + (acknowledge.endsWith("AAA") ? "BBB" : "AAA");
     browser.get(forged);
     assertTrue(browser.getPageSource().contains("This link is not valid"));
+
+    // db-03 is no registered host: nothing to mark, it says so, and the link is not spent.
+    browser.get(known);
+    browser.findElement(By.id("confirm")).click();
+    until(browser, WAIT, () -> browser.findElements(By.id("link-problem")).isEmpty() ? null : true);
+    assertTrue(browser.findElement(By.id("link-problem")).getText().contains("no registered host matches instance 'db-03:9100'"));
+    browser.get(known);
+    assertFalse(browser.findElements(By.id("confirm")).isEmpty(), "a link whose action could not be done can be used later");
   }
 
   @Test
