@@ -9,6 +9,7 @@
   }
   var indicator = document.getElementById('live-status');
   var pending = null;
+  var lastRefresh = 0;
 
   function setLive(on) {
     if (indicator) {
@@ -18,12 +19,15 @@
     body.setAttribute('data-connected', on ? 'true' : 'false');
   }
 
+  // At most one fetch a second, the first 150 ms after a quiet spell: a burst of changes costs one.
   function refresh() {
     if (pending) {
       return;
     }
+    var wait = Math.max(150, 1000 - (Date.now() - lastRefresh));
     pending = setTimeout(function () {
       pending = null;
+      lastRefresh = Date.now();
       fetch(location.href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) {
@@ -36,7 +40,7 @@
           body.setAttribute('data-refreshed', String(Date.now()));
         })
         .catch(function () {});
-    }, 150);
+    }, wait);
   }
 
   function progress(message) {
@@ -53,7 +57,8 @@
       refresh();
     } else if (kind === 'incident') {
       var id = Number(body.getAttribute('data-id'));
-      if ((message.ids || []).indexOf(id) >= 0) { refresh(); }
+      var group = body.getAttribute('data-group');
+      if ((message.ids || []).indexOf(id) >= 0 || (group && String(message.group_id) === group)) { refresh(); }
     }
   }
 
