@@ -108,8 +108,9 @@ public final class IrisApp implements AutoCloseable {
 
   /** @param env where the standard {@code OTEL_*} variables are read (tracing: {@link Tracing}) */
   public static IrisApp start(IrisConfig configured, Map<String, String> env) throws Exception {
-    IrisConfig config = LinkKeyBootstrap.resolve(WebhookTokenBootstrap.resolve(configured.validated()));
-    LOG.info("Starting Iris: {}", config);
+    IrisConfig withToken = WebhookTokenBootstrap.resolve(configured.validated());
+    LOG.info("Starting Iris: {}", withToken);
+    IrisConfig config = LinkKeyBootstrap.resolve(withToken);
     EmbeddedDatabase embedded = null;
     Tracing tracing = null;
     String dbUrl = config.db().url();
