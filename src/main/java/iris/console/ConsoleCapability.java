@@ -42,8 +42,8 @@ public final class ConsoleCapability implements Capability {
     this.links = links(config, components.clock());
   }
 
-  /** How this deployment signs and checks one-click links (the notifier signs, the console checks). */
-  public static SignedLinks links(IrisConfig config, java.time.Clock clock) {
+  /** How this deployment checks one-click links (the notifier signs them with the same settings). */
+  private static SignedLinks links(IrisConfig config, java.time.Clock clock) {
     return new SignedLinks(config.http().publicUrl(), config.console().linkKey(), config.console().linkTtl(), clock);
   }
 
