@@ -72,10 +72,11 @@ final class ConsoleWeb {
   void page(RoutingContext ctx, Handler<ConsoleSession> body) {
     ConsoleSession session = session(ctx);
     if (session == null) {
-      String fetchSite = ctx.request().getHeader("Sec-Fetch-Site");
-      if (ctx.request().getCookie(Sessions.COOKIE) != null && "cross-site".equals(fetchSite)) {
-        // A link followed from Teams or a mail client: a SameSite=Strict cookie is not sent on
-        // that first request. Loading the page again from here is same-site, and carries it.
+      if ("cross-site".equals(ctx.request().getHeader("Sec-Fetch-Site"))
+          && "navigate".equals(ctx.request().getHeader("Sec-Fetch-Mode"))) {
+        // A link followed from Teams or a web mail: the browser does not send a SameSite=Strict
+        // cookie with that first request. Loading the page again from here is same-site and
+        // carries it (and without a session, that second request goes to the sign-in page).
         html(ctx, 200, "<!doctype html><meta http-equiv=\"refresh\" content=\"0\"><title>Iris</title>");
         return;
       }

@@ -404,6 +404,24 @@ class ConsoleBrowserIT {
     assertTrue(left.compareTo(Duration.ofMinutes(235)) > 0 && left.compareTo(Duration.ofHours(4)) <= 0, "expires in " + left);
   }
 
+  @Test
+  void aLinkFollowedFromAnotherSiteOpensTheIncidentForASignedInBrowser() throws Exception {
+    long id = incident("FromTeams" + suffix());
+    signIn(browser, readKey, "console-read");
+    // A page on another site (localhost is not 127.0.0.1's site; ports do not make sites), as Teams
+    // on the web is, links to the incident: the strict cookie stays behind on that navigation, and
+    // the console's reload brings it.
+    String elsewhere = "http://localhost:" + otherOrigin.getAddress().getPort();
+    browser.get(elsewhere + "/link?to=" + base + "/console/incidents/" + id);
+    browser.findElement(By.id("go")).click();
+    until(browser, WAIT, () -> browser.getCurrentUrl().equals(base + "/console/incidents/" + id)
+        && !browser.findElements(By.id("incident-status")).isEmpty() ? true : null);
+    browser.manage().deleteAllCookies();
+    browser.get(elsewhere + "/link?to=" + base + "/console/incidents/" + id);
+    browser.findElement(By.id("go")).click();
+    until(browser, WAIT, () -> browser.getCurrentUrl().contains("/console/sign-in?next=") ? true : null);
+  }
+
   // --- helpers ---
 
   private static String suffix() {
@@ -529,6 +547,16 @@ class ConsoleBrowserIT {
           .then(function (r) { document.getElementById('out').textContent = 'status ' + r.status; document.title = 'done:' + r.status; })
           .catch(function (e) { document.getElementById('out').textContent = String(e); document.title = 'done:blocked'; });
         </script></body></html>""".getBytes(StandardCharsets.UTF_8);
+    byte[] link = """
+        <!doctype html><html><head><title>elsewhere</title></head><body><a id="go">the incident</a><script>
+        document.getElementById('go').href = new URLSearchParams(location.search).get('to');
+        </script></body></html>""".getBytes(StandardCharsets.UTF_8);
+    server.createContext("/link", exchange -> {
+      exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+      exchange.sendResponseHeaders(200, link.length);
+      exchange.getResponseBody().write(link);
+      exchange.close();
+    });
     server.createContext("/", exchange -> {
       exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
       exchange.sendResponseHeaders(200, page.length);
