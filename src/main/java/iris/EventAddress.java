@@ -8,6 +8,7 @@ import iris.enroll.EnrollmentFinished;
 import iris.enroll.EnrollmentProgress;
 import iris.enroll.EnrollmentQueued;
 import iris.incident.IncidentAnnotated;
+import iris.incident.IncidentsChanged;
 import iris.incident.PipelineWake;
 import iris.knowledge.KnowledgeChanged;
 import iris.maintenance.MaintenanceChanged;
@@ -57,12 +58,16 @@ public final class EventAddress<T extends EventAddress.Body> {
       "enroll", EnrollmentProgress.class, EnrollmentProgress::fromJson, Audience.BROWSER,
       "progress of an enrollment step, for the console's progress bars; published");
 
+  public static final EventAddress<IncidentsChanged> LIVE_INCIDENTS = new EventAddress<>("iris.live.incidents",
+      "incident", IncidentsChanged.class, IncidentsChanged::fromJson, Audience.BROWSER,
+      "incidents were created, changed or resolved (ids only), for the console's live lists; published");
+
   public static final EventAddress<MaintenanceChanged> MAINTENANCE_CHANGED = new EventAddress<>("iris.maintenance.changed",
       "maintenance", MaintenanceChanged.class, MaintenanceChanged::fromJson, Audience.SERVER,
       "a maintenance window or one of its occurrences changed; published so every node's muter reads the running windows again");
 
   private static final List<EventAddress<?>> ALL = List.of(PIPELINE_WAKE, INCIDENT_ANNOTATED, KNOWLEDGE_CHANGED,
-      ENROLL_JOB, ENROLL_FINISHED, LIVE_ENROLLMENT, MAINTENANCE_CHANGED);
+      ENROLL_JOB, ENROLL_FINISHED, LIVE_ENROLLMENT, LIVE_INCIDENTS, MAINTENANCE_CHANGED);
 
   private final String address;
   private final String owner;

@@ -16,6 +16,8 @@ import iris.api.ApiDocsCapability;
 import iris.api.ApiKeysCapability;
 import iris.api.WebhookTokenBootstrap;
 import iris.api.WebhookVerticle;
+import iris.console.ConsoleCapability;
+import iris.console.LinkKeyBootstrap;
 import iris.db.Database;
 import iris.db.EmbeddedDatabase;
 import iris.db.LocalSharedState;
@@ -100,7 +102,8 @@ public final class IrisApp implements AutoCloseable {
         maintenance,
         new DeployCapability(components, maintenance),
         new MetricsCapability(components),
-        new DigestCapability(components)));
+        new DigestCapability(components),
+        new ConsoleCapability(components)));
     capabilities.forEach(capability -> capability.jobs().forEach(jobs::add));
   }
 
@@ -111,8 +114,9 @@ public final class IrisApp implements AutoCloseable {
 
   /** @param env where the standard {@code OTEL_*} variables are read (tracing: {@link Tracing}) */
   public static IrisApp start(IrisConfig configured, Map<String, String> env) throws Exception {
-    IrisConfig config = WebhookTokenBootstrap.resolve(configured.validated());
-    LOG.info("Starting Iris: {}", config);
+    IrisConfig withToken = WebhookTokenBootstrap.resolve(configured.validated());
+    LOG.info("Starting Iris: {}", withToken);
+    IrisConfig config = LinkKeyBootstrap.resolve(withToken);
     EmbeddedDatabase embedded = null;
     Tracing tracing = null;
     String dbUrl = config.db().url();

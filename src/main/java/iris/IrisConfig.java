@@ -33,7 +33,8 @@ public record IrisConfig(
     Schedule schedule,
     Maintenance maintenance,
     MetricsSettings metrics,
-    Digest digest) {
+    Digest digest,
+    Console console) {
 
   /**
    * The HTTP listener. {@code tlsCert}/{@code tlsKey} (PEM files) both set means HTTPS; an idle
@@ -41,7 +42,7 @@ public record IrisConfig(
    * {@code requestTimeout}; at most {@code maxUploads} bulk uploads are received at once per node.
    */
   public record Http(String host, int port, int instances, Path tlsCert, Path tlsKey, Duration idleTimeout,
-                     Duration requestTimeout, int maxUploads, Cors cors) {
+                     Duration requestTimeout, int maxUploads, Cors cors, String publicUrl) {
     public boolean tls() {
       return tlsCert != null;
     }
@@ -114,6 +115,19 @@ public record IrisConfig(
       return "Webhook[token=" + (generateToken ? "generated" : token.isEmpty() ? "none (open)" : "***") + ", maxBodyBytes=" + maxBodyBytes
           + ", batchWindow=" + batchWindow + ", batchMaxAlerts=" + batchMaxAlerts + ", maxInFlight=" + maxInFlight
           + ", maxQueuedRequests=" + maxQueuedRequests + ", maxQueuedAlerts=" + maxQueuedAlerts + "]";
+    }
+  }
+
+  /**
+   * The web console: how long a sign-in lasts, and the key that signs one-click links in
+   * messages ({@code linkKey} empty with {@code generateLinkKey}: generated into the data
+   * directory at first start) and how long such a link stays valid.
+   */
+  public record Console(Duration sessionTtl, String linkKey, boolean generateLinkKey, Duration linkTtl) {
+    @Override
+    public String toString() {
+      return "Console[sessionTtl=" + sessionTtl + ", linkKey=" + (generateLinkKey ? "generated" : linkKey.isEmpty() ? "none" : "***")
+          + ", linkTtl=" + linkTtl + "]";
     }
   }
 
@@ -335,7 +349,9 @@ public record IrisConfig(
         new Maintenance(duration(source, "maintenance.max_duration"), duration(source, "maintenance.ending_reminder"),
             duration(source, "maintenance.deployment_lookback")),
         MetricsSettings.from(source),
-        digest(source));
+        digest(source),
+        new Console(duration(source, "console.session_ttl"), source.string("console.link_key").strip(),
+            !source.isSet("console.link_key") || source.string("console.link_key").isBlank(), duration(source, "console.link_ttl")));
   }
 
   private static Digest digest(ConfigSource source) {
@@ -419,7 +435,7 @@ public record IrisConfig(
         cert.isEmpty() ? null : Path.of(cert), key.isEmpty() ? null : Path.of(key),
         Duration.ofSeconds(source.integer("http.idle_timeout_seconds", 1, 86_400)),
         Duration.ofSeconds(source.integer("http.request_timeout_seconds", 1, 3600)),
-        source.integer("http.max_uploads", 1, 1000), cors(source));
+        source.integer("http.max_uploads", 1, 1000), cors(source), publicUrl(source));
   }
 
   private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?");
@@ -434,6 +450,22 @@ public record IrisConfig(
       }
     }
     return new Cors(origins, Duration.ofSeconds(source.integer("http.cors.max_age_seconds", 0, 86_400)));
+  }
+
+  /** Where people reach this Iris (links in messages): scheme://host[:port][/path], no trailing slash. */
+  private static String publicUrl(ConfigSource source) {
+    String url = httpUrl(source, "http.public_url", "IRIS_HTTP_PUBLIC_URL");
+    if (!url.isEmpty()) {
+      try {
+        URI uri = URI.create(url);
+        if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+          throw new IllegalArgumentException();
+        }
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("http.public_url (IRIS_HTTP_PUBLIC_URL): must be an address such as https://iris.example.com, got '" + url + "'");
+      }
+    }
+    return url;
   }
 
   private static Enroll enroll(ConfigSource source, Path dataDir) {
@@ -538,17 +570,24 @@ public record IrisConfig(
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
+  /** The console settings with the link-signing key in force (the generated one). */
+  public IrisConfig withConsoleLinkKey(String key) {
+    return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline, cluster,
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance,
+        metrics, digest, new Console(console.sessionTtl, key, false, console.linkTtl));
+  }
+
   /** The webhook settings with the token in force (the generated one). */
   public IrisConfig withWebhookToken(String token) {
     Webhook w = new Webhook(token, false, webhook.maxBodyBytes, webhook.batchWindow, webhook.batchMaxAlerts,
         webhook.maxInFlight, webhook.retryAfterSeconds, webhook.maxQueuedRequests, webhook.maxQueuedAlerts);
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, w, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics, digest);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics, digest, console);
   }
 
   public IrisConfig withRoles(Set<Role> newRoles) {
     return new IrisConfig(dataDir, newRoles, http, auth, db, redisUrl, webhook, pipeline, cluster,
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics, digest);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics, digest, console);
   }
 
   /** Settings that only go wrong together; checked once the command line is applied. */
@@ -587,7 +626,7 @@ public record IrisConfig(
   public IrisConfig withClusterEnabled() {
     return new IrisConfig(dataDir, roles, http, auth, db, redisUrl, webhook, pipeline,
         new Cluster(true, cluster.host, cluster.port, cluster.members, cluster.eventBusPort),
-        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics, digest);
+        templatesDir, knowledge, weaviate, ollama, enrich, notifications, email, enroll, prometheus, prometheusVerifyTimeout, schedule, maintenance, metrics, digest, console);
   }
 
   @Override
@@ -595,7 +634,7 @@ public record IrisConfig(
     return "IrisConfig[dataDir=" + dataDir + ", roles=" + roles + ", " + http + ", " + auth + ", " + db
         + ", redis=" + (redisUrl.isEmpty() ? "local" : redact(redisUrl)) + ", " + webhook + ", " + pipeline + ", " + cluster
         + ", templatesDir=" + templatesDir + ", " + knowledge + ", " + weaviate + ", " + ollama + ", " + enrich + ", " + notifications + ", " + email
-        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + ", " + schedule + ", " + maintenance + ", " + metrics + ", " + digest + "]";
+        + ", " + enroll + ", prometheus=" + prometheus + ", prometheusVerifyTimeout=" + prometheusVerifyTimeout + ", " + schedule + ", " + maintenance + ", " + metrics + ", " + digest + ", " + console + "]";
   }
 
   /** A URL with any password replaced, for logs. */

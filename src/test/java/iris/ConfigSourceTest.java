@@ -120,6 +120,29 @@ class ConfigSourceTest {
   }
 
   @Test
+  void theConsolesPublicUrlIsAnAddressAndItsLinkKeyIsGeneratedUnlessSet(@org.junit.jupiter.api.io.TempDir Path dir) {
+    IrisConfig defaults = IrisConfig.from(ConfigSource.load(null, Map.of()));
+    assertEquals("", defaults.http().publicUrl(), "no public URL, no links in messages");
+    assertTrue(defaults.console().generateLinkKey());
+    assertEquals(java.time.Duration.ofHours(12), defaults.console().sessionTtl());
+    assertEquals(java.time.Duration.ofHours(24), defaults.console().linkTtl());
+    IrisConfig set = IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_HTTP_PUBLIC_URL", "https://iris.example.com/",
+        "IRIS_CONSOLE_LINK_KEY", "k3y", "IRIS_CONSOLE_SESSION_TTL", "PT1H")));
+    assertEquals("https://iris.example.com", set.http().publicUrl());
+    assertFalse(set.console().generateLinkKey());
+    assertFalse(set.toString().contains("k3y"), "the link key never appears in the logged config");
+    for (String bad : new String[] {"iris.example.com", "https://iris.example.com/?x=1", "https://user:pw@iris.example.com"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null, Map.of("IRIS_HTTP_PUBLIC_URL", bad))));
+      assertTrue(e.getMessage().startsWith("http.public_url (IRIS_HTTP_PUBLIC_URL)"), e.getMessage());
+    }
+    IrisConfig generated = iris.console.LinkKeyBootstrap.resolve(IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_DATA_DIR", dir.toString()))));
+    assertFalse(generated.console().linkKey().isEmpty());
+    assertEquals(generated.console().linkKey(), iris.console.LinkKeyBootstrap.resolve(IrisConfig.from(ConfigSource.load(null,
+        Map.of("IRIS_DATA_DIR", dir.toString())))).console().linkKey(), "the generated key is kept for the next start");
+  }
+
+  @Test
   void theDefaultTeamsUrlMustBeHttpsToAPublicAddressUnlessInsecureUrlsAreAllowed() {
     ConfigException http = assertThrows(ConfigException.class, () -> IrisConfig.from(ConfigSource.load(null,
         Map.of("IRIS_NOTIFY_DEFAULT_TEAMS_WEBHOOK_URL", "http://teams.example.org/hook"))).validated());

@@ -8,6 +8,7 @@ import iris.enroll.EnrollmentFinished;
 import iris.enroll.EnrollmentProgress;
 import iris.enroll.EnrollmentQueued;
 import iris.incident.IncidentAnnotated;
+import iris.incident.IncidentsChanged;
 import iris.incident.PipelineWake;
 import iris.knowledge.KnowledgeChanged;
 import iris.maintenance.MaintenanceChanged;
@@ -30,6 +31,7 @@ class EventAddressTest {
       EventAddress.ENROLL_FINISHED, new EnrollmentFinished(3, "enroll", "failed", null, null, "10.0.0.5", "connect: refused",
           List.of("db-team")),
       EventAddress.LIVE_ENROLLMENT, new EnrollmentProgress(3, 9L, "10.0.0.5", "connect", "running", 10, null),
+      EventAddress.LIVE_INCIDENTS, new IncidentsChanged(List.of(5L, 6L), null, "created"),
       EventAddress.MAINTENANCE_CHANGED, new MaintenanceChanged(12));
 
   @Test
@@ -71,7 +73,9 @@ class EventAddressTest {
   }
 
   @Test
-  void onlyLiveProgressMayReachABrowser() {
-    assertEquals(List.of("iris.live.enrollment"), EventAddress.browserAddresses());
+  void onlyLiveUpdatesMayReachABrowser() {
+    assertEquals(List.of("iris.live.enrollment", "iris.live.incidents"), EventAddress.browserAddresses());
+    assertEquals(new JsonObject().put("ids", new io.vertx.core.json.JsonArray().add(5L).add(6L)).putNull("group_id")
+        .put("change", "created"), SAMPLES.get(EventAddress.LIVE_INCIDENTS).toJson());
   }
 }

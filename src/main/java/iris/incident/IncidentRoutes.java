@@ -33,26 +33,39 @@ public final class IncidentRoutes {
 
   public void addRoutes(Router router) {
     router.get("/api/v1/incidents").handler(ApiKeyAuth.require(Scope.READ)).handler(this::list);
+    router.get("/api/v1/incidents/counts").handler(ApiKeyAuth.require(Scope.READ)).handler(this::counts);
     router.get("/api/v1/incidents/:id").handler(ApiKeyAuth.require(Scope.READ)).handler(this::get);
     router.patch("/api/v1/incidents/:id").handler(ApiKeyAuth.require(Scope.WRITE)).handler(this::patch);
     router.post("/api/v1/incidents/:id/resolve").handler(ApiKeyAuth.require(Scope.WRITE)).handler(this::resolve);
   }
 
   private void list(RoutingContext ctx) {
-    String status = param(ctx, "status");
-    if (status != null && !status.equals("firing") && !status.equals("resolved")) {
-      throw HttpProblem.badRequest("status", "must be firing or resolved");
-    }
     int limit = limit(param(ctx, "limit"));
-    IncidentQuery query = new IncidentQuery(status, param(ctx, "severity"), param(ctx, "alertname"),
-        param(ctx, "instance"), param(ctx, "service"), time(ctx, "since"), time(ctx, "until"),
-        decodeCursor(param(ctx, "cursor")), limit + 1);
-    store.list(query).onSuccess(rows -> {
+    store.list(query(ctx, limit + 1)).onSuccess(rows -> {
       boolean more = rows.size() > limit;
       List<JsonObject> page = more ? rows.subList(0, limit) : rows;
       String next = more ? encodeCursor(page.get(page.size() - 1).getLong("id")) : null;
       Json.ok(ctx, new JsonObject().put("items", new JsonArray(page)).put("next", next));
     }).onFailure(ctx::fail);
+  }
+
+  private void counts(RoutingContext ctx) {
+    store.countBySeverity(query(ctx, 1)).onSuccess(counts -> {
+      JsonObject bySeverity = new JsonObject();
+      counts.forEach(bySeverity::put);
+      Json.ok(ctx, new JsonObject().put("by_severity", bySeverity)
+          .put("total", counts.values().stream().mapToLong(Long::longValue).sum()));
+    }).onFailure(ctx::fail);
+  }
+
+  private IncidentQuery query(RoutingContext ctx, int limit) {
+    String status = param(ctx, "status");
+    if (status != null && !status.equals("firing") && !status.equals("resolved")) {
+      throw HttpProblem.badRequest("status", "must be firing or resolved");
+    }
+    return new IncidentQuery(status, param(ctx, "severity"), param(ctx, "alertname"),
+        param(ctx, "instance"), param(ctx, "service"), time(ctx, "since"), time(ctx, "until"),
+        decodeCursor(param(ctx, "cursor")), limit);
   }
 
   private void get(RoutingContext ctx) {
@@ -74,6 +87,9 @@ public final class IncidentRoutes {
           if (updated != null && (notes != null || rootCause != null)) {
             IncidentEvents.annotated(eventBus, id);
           }
+          if (updated != null) {
+            IncidentEvents.live(eventBus, List.of(id), "changed");
+          }
           respond(ctx, id, updated);
         }).onFailure(ctx::fail);
   }
@@ -89,6 +105,7 @@ public final class IncidentRoutes {
         case ALREADY_RESOLVED -> ctx.fail(new HttpProblem(409, "conflict", "incident " + id + " is already resolved", null));
         case RESOLVED -> {
           StageLoop.wake(eventBus, Stage.ENRICH);
+          IncidentEvents.live(eventBus, List.of(id), "resolved");
           store.find(id).onSuccess(found -> respond(ctx, id, found)).onFailure(ctx::fail);
         }
       }

@@ -223,6 +223,30 @@ public final class IncidentStore {
   /** One page, newest first; {@code afterId} is the cursor (exclusive). */
   public Future<List<JsonObject>> list(IncidentQuery query) {
     StringBuilder sql = new StringBuilder(SELECT).append(" WHERE true");
+    Tuple params = filters(sql, query);
+    params.addInteger(query.limit());
+    sql.append(" ORDER BY i.id DESC LIMIT $").append(params.size());
+    return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+      List<JsonObject> items = new ArrayList<>();
+      rows.forEach(row -> items.add(IncidentJson.of(row)));
+      return items;
+    });
+  }
+
+  /** How many incidents match the query's filters (not its cursor or limit), by severity ("" for none). */
+  public Future<java.util.Map<String, Long>> countBySeverity(IncidentQuery query) {
+    StringBuilder sql = new StringBuilder("SELECT coalesce(i.severity, '') AS severity, count(*) AS n FROM incidents i WHERE true");
+    Tuple params = filters(sql, new IncidentQuery(query.status(), query.severity(), query.alertname(), query.instance(),
+        query.service(), query.since(), query.until(), null, 0));
+    sql.append(" GROUP BY 1 ORDER BY 2 DESC");
+    return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+      java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+      rows.forEach(row -> counts.put(row.getString("severity"), row.getLong("n")));
+      return counts;
+    });
+  }
+
+  private static Tuple filters(StringBuilder sql, IncidentQuery query) {
     Tuple params = Tuple.tuple();
     addFilter(sql, params, "i.status", query.status());
     addFilter(sql, params, "i.severity", query.severity());
@@ -241,13 +265,7 @@ public final class IncidentStore {
       params.addLong(query.beforeId());
       sql.append(" AND i.id < $").append(params.size());
     }
-    params.addInteger(query.limit());
-    sql.append(" ORDER BY i.id DESC LIMIT $").append(params.size());
-    return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
-      List<JsonObject> items = new ArrayList<>();
-      rows.forEach(row -> items.add(IncidentJson.of(row)));
-      return items;
-    });
+    return params;
   }
 
   private static void addFilter(StringBuilder sql, Tuple params, String column, String value) {

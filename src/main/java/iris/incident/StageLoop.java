@@ -157,6 +157,7 @@ public final class StageLoop {
     }
     return done.transform(result -> {
       if (result.succeeded()) {
+        IncidentEvents.stageDone(vertx.eventBus(), claim.groupId());
         return pipeline.release(claim);
       }
       Duration wait = backoff(claim.attempts());

@@ -6,6 +6,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import iris.Capability;
 import iris.Components;
 import iris.IrisConfig;
+import iris.incident.IncidentEvents;
 import iris.incident.Stage;
 import iris.incident.StageLoop;
 
@@ -44,6 +45,7 @@ public final class IngestCapability implements Capability {
           components.intakeLoad().add(changes.size());
           if (!changes.isEmpty()) {
             StageLoop.wake(vertx.eventBus(), Stage.ENRICH);
+            IncidentEvents.live(vertx.eventBus(), changes);
           }
         },
         new IngestBatcher.Bounds(webhook.batchWindow(), webhook.batchMaxAlerts(), webhook.maxInFlight(),

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import iris.notify.Notification.AlertLine;
 import iris.notify.Notification.Finding;
 import iris.notify.Notification.Link;
+import iris.http.SignedLinks;
 import iris.incident.Pipeline;
 import iris.notify.NotifyStore.Pending;
 import java.time.Duration;
@@ -25,11 +26,16 @@ final class Composer {
   private Composer() {}
 
   static Notification compose(long groupId, String kind, List<Pending> incidents) {
-    return compose(groupId, Draft.of(kind, null, incidents));
+    return compose(groupId, kind, incidents, SignedLinks.none());
+  }
+
+  /** With the console's links: the lead incident's page and, while firing, its one-click actions. */
+  static Notification compose(long groupId, String kind, List<Pending> incidents, SignedLinks console) {
+    return compose(groupId, Draft.of(kind, null, incidents), console);
   }
 
   /** The message of a draft: its lines and findings from the sample it kept, its size from its counts. */
-  static Notification compose(long groupId, Draft draft) {
+  static Notification compose(long groupId, Draft draft, SignedLinks console) {
     String kind = draft.kind;
     List<Pending> sorted = draft.lines();
     Pending lead = sorted.get(0);
@@ -60,7 +66,7 @@ final class Composer {
     return new Notification(groupId, kind, lead.severity() == null ? "" : lead.severity(), title,
         resolved ? "Resolved after " + (duration == null ? "an unknown time" : HumanDuration.of(duration)) + ". " + summary : summary,
         resolved ? "" : enrichment.getString("probable_cause", ""), resolved ? List.of() : steps, lines,
-        links(lead, enrichment), enrichment.getString("generated_by", "template"), duration,
+        links(lead, console, resolved), enrichment.getString("generated_by", "template"), duration,
         resolved ? List.of() : others(draft.firstOfEachName(), lead.alertname()), host,
         new Notification.Extent(draft.size(), draft.counts(), draft.notSent()));
   }
@@ -91,16 +97,30 @@ final class Composer {
     return findings;
   }
 
-  private static List<Link> links(Pending lead, JsonObject enrichment) {
+  /**
+   * The console's first (Teams shows five buttons: its page and actions, then the runbook), then
+   * Prometheus and Alertmanager.
+   */
+  private static List<Link> links(Pending lead, SignedLinks console, boolean resolved) {
     List<Link> links = new ArrayList<>();
+    console.incidentPage(lead.id()).ifPresent(url -> links.add(new Link("Open in Iris", url)));
+    if (!resolved) {
+      for (SignedLinks.Action action : SignedLinks.Action.values()) {
+        console.actionLink(lead.id(), action).ifPresent(url -> links.add(new Link(action.title(), url)));
+      }
+    }
+    String runbook = lead.annotations().getString("runbook_url");
+    boolean runbookFirst = !links.isEmpty() && runbook != null && runbook.startsWith("http");
+    if (runbookFirst) {
+      links.add(new Link("Runbook", runbook));
+    }
     if (lead.generatorUrl() != null && lead.generatorUrl().startsWith("http")) {
       links.add(new Link("Prometheus", lead.generatorUrl()));
     }
     if (lead.externalUrl() != null && lead.externalUrl().startsWith("http")) {
       links.add(new Link("Alertmanager", lead.externalUrl()));
     }
-    String runbook = lead.annotations().getString("runbook_url");
-    if (runbook != null && runbook.startsWith("http")) {
+    if (!runbookFirst && runbook != null && runbook.startsWith("http")) {
       links.add(new Link("Runbook", runbook));
     }
     return links;

@@ -57,7 +57,8 @@ public final class NotifierVerticle extends VerticleBase {
         components.clock(), MAX_SENDS_IN_FLIGHT, components.registry());
     NotifyFlow flow = new NotifyFlow(new NotifyStore(components.pool()), owners, outbox, components.pipeline(),
         muters(), config, channels.keySet(), components.clock(), ids -> ids.forEach(deliver::attempt),
-        components.intakeLoad()::busy);
+        components.intakeLoad()::busy, new iris.http.SignedLinks(components.config().http().publicUrl(),
+            components.config().console().linkKey(), components.config().console().linkTtl(), components.clock()));
     IrisConfig.Pipeline p = components.config().pipeline();
     loop = new StageLoop(vertx, components.pipeline(), Stage.NOTIFY, p.batchGroups(), components.intakeLoad()::busy,
         p.lease(), p.poll(), flow::work);

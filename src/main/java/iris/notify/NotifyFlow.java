@@ -50,12 +50,14 @@ final class NotifyFlow {
   private final Clock clock;
   private final Consumer<List<Long>> written;
   private final BooleanSupplier intakeBusy;
+  private final iris.http.SignedLinks links;
 
   /** @param written told the ids of new outbox rows once they are committed */
   NotifyFlow(NotifyStore store, OwnershipStore owners, Outbox outbox, Pipeline pipeline, List<Muter> muters,
       IrisConfig.Notify config, Set<String> channels, Clock clock, Consumer<List<Long>> written,
-      BooleanSupplier intakeBusy) {
+      BooleanSupplier intakeBusy, iris.http.SignedLinks links) {
     this.intakeBusy = intakeBusy;
+    this.links = links;
     this.store = store;
     this.owners = owners;
     this.outbox = outbox;
@@ -97,7 +99,7 @@ final class NotifyFlow {
   }
 
   /** The drafts of one claim's messages, by kind and recipient, in the order they began. */
-  private static final class Drafts {
+  private final class Drafts {
     private record Key(String kind, Routing.Target target) {}
 
     private final Map<Key, Draft> byKey = new LinkedHashMap<>();
@@ -109,7 +111,7 @@ final class NotifyFlow {
 
     List<NewMessage> messages(long groupId) {
       return byKey.values().stream().map(d -> new NewMessage("group:" + groupId, groupId, d.ids(), d.kind,
-          d.target.channel(), d.target.recipient(), Composer.compose(groupId, d))).toList();
+          d.target.channel(), d.target.recipient(), Composer.compose(groupId, d, links))).toList();
     }
   }
 

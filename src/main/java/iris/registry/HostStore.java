@@ -157,6 +157,19 @@ public final class HostStore {
         .map(rows -> rows.size() == 0 ? null : json(rows.iterator().next()));
   }
 
+  /**
+   * The registered host an alert's instance names (its host part, by hostname or address), or
+   * null: what a one-click "known issue" tags.
+   */
+  public Future<JsonObject> findByInstance(String instance) {
+    String host = hostPart(instance);
+    if (host == null) {
+      return Future.succeededFuture(null);
+    }
+    return pool.preparedQuery(SELECT + " WHERE lower(h.hostname) = lower($1) OR h.address = $1 ORDER BY (lower(h.hostname) = lower($1)) DESC, h.id LIMIT 1")
+        .execute(Tuple.of(host)).map(rows -> rows.size() == 0 ? null : json(rows.iterator().next()));
+  }
+
   /** One page, oldest first; {@code environment} and {@code service} filter when given. */
   public Future<List<JsonObject>> list(long afterId, int limit, String environment, String service) {
     String sql = SELECT + " WHERE h.id > $1 AND ($3::text IS NULL OR h.environment = $3)"

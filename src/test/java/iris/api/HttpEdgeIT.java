@@ -180,6 +180,18 @@ class HttpEdgeIT {
           .header("X-API-Key", TestIris.ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, jobs.statusCode(), jobs.body());
 
+      // The console under TLS: a Secure session cookie, and pages that read the API over the node's own HTTPS.
+      HttpResponse<String> signIn = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + iris.port + "/console/sign-in"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("api_key=" + TestIris.ADMIN_KEY)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(303, signIn.statusCode(), signIn.body());
+      String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow();
+      assertTrue(cookie.contains("; Secure"), cookie);
+      HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + iris.port + "/console/incidents"))
+          .header("Cookie", cookie.substring(0, cookie.indexOf(';'))).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, page.statusCode(), page.body());
+      assertTrue(page.body().contains("id=\"incidents\""), page.body());
+
       // Plain HTTP on the same port gets no answer.
       try (Raw raw = new Raw(iris.port)) {
         raw.socket.setSoTimeout(5000);

@@ -75,6 +75,17 @@ class IncidentApiIT {
   }
 
   @Test
+  @Order(1)
+  void countsBySeverityFollowTheListsFilters() {
+    JsonObject firing = iris.api("GET", "/api/v1/incidents/counts?status=firing", null).json();
+    assertEquals(new JsonObject().put("critical", 6).put("warning", 5), firing.getJsonObject("by_severity"));
+    assertEquals(11, firing.getLong("total"));
+    JsonObject memory = iris.api("GET", "/api/v1/incidents/counts?alertname=HostOutOfMemory", null).json();
+    assertEquals(4, memory.getLong("total"));
+    assertEquals(400, iris.api("GET", "/api/v1/incidents/counts?status=open", null).status());
+  }
+
+  @Test
   @Order(2)
   void cursorPagesThroughEverythingOnce() {
     Set<Long> seen = new HashSet<>();

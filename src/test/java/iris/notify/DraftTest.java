@@ -39,7 +39,7 @@ class DraftTest {
     assertEquals(List.of(new Notification.Count("DiskFull", "warning", 4_950), new Notification.Count("NodeDown", "warning", 4_950),
         new Notification.Count("DiskFull", "critical", 50), new Notification.Count("NodeDown", "critical", 50)), draft.counts());
 
-    Notification n = Composer.compose(7, draft);
+    Notification n = Composer.compose(7, draft, iris.http.SignedLinks.none());
     assertEquals(Draft.MAX_LINES, n.alerts().size());
     assertEquals(10_000, n.extent().alerts());
     assertEquals(300, n.extent().notSent());
@@ -63,7 +63,7 @@ class DraftTest {
   @Test
   void aSmallGroupIsAllLinesAndNoCounts() {
     Draft draft = Draft.of("firing", null, List.of(incident(1, "NodeDown", "critical", 0), incident(2, "NodeDown", "critical", 0)));
-    Notification n = Composer.compose(7, draft);
+    Notification n = Composer.compose(7, draft, iris.http.SignedLinks.none());
     assertEquals(2, n.alerts().size());
     String card = AdaptiveCard.message(n).encode();
     assertTrue(!card.contains("more") && !card.contains("did not send"), card);
