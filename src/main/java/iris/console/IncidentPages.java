@@ -118,7 +118,11 @@ final class IncidentPages {
       model.put("infrastructure", Plain.of(context.getJsonArray("infrastructure", new JsonArray())));
       model.put("recent", Plain.of(context.getJsonArray("recent_on_instance", new JsonArray())));
       model.put("deployments", Plain.of(context.getJsonArray("deployments", new JsonArray())));
-      model.put("snapshot", Plain.value(context.getValue("snapshot")) == null ? Map.of() : Plain.value(context.getValue("snapshot")));
+      // iris.metrics puts the host's latest snapshot under context.metrics: {state, taken_at, lines, text, snapshot}
+      JsonObject metrics = context.getJsonObject("metrics", new JsonObject());
+      model.put("snapshot", metrics.getString("text", "").isBlank() ? Map.of()
+          : Map.of("state", metrics.getString("state", ""), "taken_at", metrics.getString("taken_at", ""),
+              "text", metrics.getString("text", "")));
       web.render(ctx, session, "console/incident.ftlh", "incidents", model);
     });
   }

@@ -58,7 +58,13 @@ final class RegistryPages {
           all.forEach(t -> (((JsonObject) t).getBoolean("active", true) ? active : past).add(t));
           model.put("tags", Plain.of(active));
           model.put("past_tags", Plain.of(past));
-          web.render(ctx, session, "console/host.ftlh", "hosts", model);
+          // The latest metrics snapshot of the last day; a host without one (or a failing read) shows none.
+          web.api.get(session, "/api/v1/hosts/" + id + "/snapshots").onComplete(snapshots -> {
+            JsonArray items = snapshots.succeeded() && snapshots.result().ok()
+                ? snapshots.result().json().getJsonArray("items", new JsonArray()) : new JsonArray();
+            model.put("snapshot", items.isEmpty() ? Map.of() : Plain.of(items.getJsonObject(items.size() - 1)));
+            web.render(ctx, session, "console/host.ftlh", "hosts", model);
+          });
         }));
   }
 

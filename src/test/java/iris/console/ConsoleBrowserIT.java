@@ -17,6 +17,7 @@ import iris.testing.LinuxDistro;
 import iris.testing.Payloads;
 import iris.testing.Ports;
 import iris.testing.SshTestKeys;
+import iris.testing.Sql;
 import iris.testing.TestIris;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -328,6 +329,11 @@ class ConsoleBrowserIT {
         .put("environment", "production").put("services", new JsonArray().add("shop")).encode());
     assertEquals(201, created.status(), created.body());
     long hostId = created.json().getLong("id");
+    // a snapshot as the metrics-snapshots job writes it: the host page shows the latest one
+    Sql.rows(iris.env.get("IRIS_DB_URL"), "INSERT INTO metric_snapshots (host_id, hostname, instance, taken_at, cpu_busy_pct,"
+        + " mem_used_pct, load_per_core, up, targets_up, targets_total, disk, fullest_mountpoint, fullest_disk_pct, state,"
+        + " disk_trend_pct_per_day, disk_full_in_days) VALUES (?, 'app-11', 'default', now() - interval '5 minutes', 37.5, 61.2,"
+        + " 0.4, true, 1, 1, '[{\"mountpoint\":\"/var\",\"used_pct\":91.3}]', '/var', 91.3, 'critical', 1.2, 7.2) RETURNING id", hostId);
     assertEquals(201, iris.api("POST", "/api/v1/deployments", new JsonObject().put("service", "shop").put("environment", "production")
         .put("version", "2.4.1").put("hosts", new JsonArray().add("app-11")).put("deployed_by", "ci").encode()).status());
     assertEquals(201, iris.api("POST", "/api/v1/knowledge/runbooks/documents", new JsonObject().put("title", "Disk full on app hosts")
@@ -338,6 +344,9 @@ class ConsoleBrowserIT {
     browser.get(base + "/console/hosts");
     browser.findElement(By.linkText("app-11")).click();
     until(browser, WAIT, () -> browser.getCurrentUrl().endsWith("/console/hosts/" + hostId) ? true : null);
+    String metrics = browser.findElement(By.id("snapshot")).getText();
+    assertTrue(metrics.contains("critical") && metrics.contains("/var 91.3 %, +1.2 %/day, full in ~7 days")
+        && metrics.contains("37.5 %"), metrics);
     browser.findElement(By.name("reason")).sendKeys("disk replacement pending");
     ((JavascriptExecutor) browser).executeScript("document.querySelector('#tag-form [name=expires_at]').value = arguments[0];",
         java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusHours(6).withSecond(0).withNano(0).toString());
