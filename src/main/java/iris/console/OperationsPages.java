@@ -24,6 +24,27 @@ final class OperationsPages {
     router.get("/console/maintenance/:id").handler(ctx -> web.page(ctx, s -> window(ctx, s)));
     router.post("/console/maintenance/:id/:action").handler(ctx -> web.action(ctx, Scope.WRITE, s -> act(ctx, s)));
     router.get("/console/deployments").handler(ctx -> web.page(ctx, s -> deployments(ctx, s)));
+    router.get("/console/digests/:id").handler(ctx -> web.page(ctx, s -> digest(ctx, s)));
+  }
+
+  /**
+   * A digest's full report (its email's HTML), where a digest card links: read with the
+   * session's key. The report is escaped HTML with inline styles and no scripts; its own policy
+   * allows exactly that.
+   */
+  private void digest(RoutingContext ctx, ConsoleSession session) {
+    String id = ctx.pathParam("id");
+    if (!id.matches("\\d{1,18}")) {
+      web.error(ctx, session, 404, "Not found", "There is no digest " + id + ".");
+      return;
+    }
+    web.onOk(ctx, session, web.api.get(session, "/api/v1/digests/" + id + "/html"), answer -> ctx.response()
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .end(answer.body()));
   }
 
   private void windows(RoutingContext ctx, ConsoleSession session, JsonObject preview, Map<String, String> draft) {

@@ -232,9 +232,14 @@ public final class Digests {
     return out;
   }
 
+  /** The card's link: the API's HTML where digest.public_url is set, else the console's page under http.public_url. */
   private String reportUrl(long id) {
     String base = config.digest().publicUrl();
-    return base.isEmpty() ? null : base + "/api/v1/digests/" + id + "/html";
+    if (!base.isEmpty()) {
+      return base + "/api/v1/digests/" + id + "/html";
+    }
+    String console = config.http().publicUrl();
+    return console == null || console.isEmpty() ? null : console + "/console/digests/" + id;
   }
 
   public Future<List<JsonObject>> list(String recipient, String frequency, int limit) {

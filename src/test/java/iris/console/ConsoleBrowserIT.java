@@ -414,6 +414,25 @@ class ConsoleBrowserIT {
   }
 
   @Test
+  void aDigestCardLinksToItsReportInTheConsole() throws Exception {
+    assertEquals(201, iris.api("POST", "/api/v1/maintainers", new JsonObject().put("name", "digest-reader")
+        .put("email", "digest-reader@example.org").put("digest_frequency", "daily").encode()).status());
+    Http.Response run = iris.api("POST", "/api/v1/digests/run", new JsonObject().put("frequency", "daily")
+        .put("maintainer", "digest-reader").encode());
+    assertTrue(run.status() == 200 || run.status() == 201, run.body());
+    JsonObject stored = iris.api("GET", "/api/v1/digests?recipient=digest-reader", null).json().getJsonArray("items").getJsonObject(0);
+    String report = iris.api("GET", "/api/v1/digests/" + stored.getLong("id"), null).json().getJsonObject("data").getString("report_url");
+    assertEquals(base + "/console/digests/" + stored.getLong("id"), report, "the card's link is the console's page");
+
+    browser.get(report);
+    until(browser, WAIT, () -> browser.getCurrentUrl().contains("/console/sign-in") || browser.getCurrentUrl().equals(base + "/") ? true : null);
+    signIn(browser, readKey, "console-read");
+    browser.get(report);
+    until(browser, WAIT, () -> browser.getPageSource().contains("digest-reader") ? true : null);
+    Chromium.screenshot(browser, "digest-report");
+  }
+
+  @Test
   void aLinkFollowedFromAnotherSiteOpensTheIncidentForASignedInBrowser() throws Exception {
     long id = incident("FromTeams" + suffix());
     signIn(browser, readKey, "console-read");
