@@ -27,25 +27,38 @@ public final class EnrichmentStore {
     this.pool = pool;
   }
 
+  /** Which waiting incidents to read: a group's, at most {@code limit}. */
+  public record WaitingQuery(long groupId, int limit) {}
+
   /**
    * The incidents of a group waiting for enrichment (firing and resolved), at most
    * {@code limit}; a firing one comes with the enrichment of its group and alert name made
    * within {@code reuse}, if any.
    */
   public Future<List<Waiting>> waiting(long groupId, int limit, Duration reuse) {
+    return waiting(List.of(new WaitingQuery(groupId, limit)), reuse).map(all -> all.get(0));
+  }
+
+  /** {@link #waiting(long, int, Duration)} for many groups in one statement (a stage's claimed groups); answers in order. */
+  public Future<List<List<Waiting>>> waiting(List<WaitingQuery> queries, Duration reuse) {
     String sql = """
-        SELECT i.id, i.group_id, i.status, i.alertname, i.severity, i.service, i.instance, i.labels, i.annotations,
-               e.id AS recent_enrichment
-        FROM incidents i LEFT JOIN enrichments e ON e.group_id = i.group_id AND e.alertname = i.alertname
-          AND e.created_at > now() - $3::bigint * interval '1 millisecond'
-        WHERE i.group_id = $1 AND i.pipeline_state = 'received' AND i.pipeline_due_at <= now()
-        ORDER BY i.id LIMIT $2""";
-    return pool.preparedQuery(sql).execute(Tuple.of(groupId, limit, reuse.toMillis())).map(rows -> {
-      List<Waiting> out = new ArrayList<>();
+        SELECT q.n, w.* FROM unnest($1::bigint[], $2::int[]) WITH ORDINALITY AS q(group_id, lim, n)
+        CROSS JOIN LATERAL (
+          SELECT i.id, i.group_id, i.status, i.alertname, i.severity, i.service, i.instance, i.labels, i.annotations,
+                 e.id AS recent_enrichment
+          FROM incidents i LEFT JOIN enrichments e ON e.group_id = i.group_id AND e.alertname = i.alertname
+            AND e.created_at > now() - $3::bigint * interval '1 millisecond'
+          WHERE i.group_id = q.group_id AND i.pipeline_state = 'received' AND i.pipeline_due_at <= now()
+          ORDER BY i.id LIMIT q.lim) w""";
+    Tuple params = Tuple.tuple().addArrayOfLong(queries.stream().map(WaitingQuery::groupId).toArray(Long[]::new))
+        .addArrayOfInteger(queries.stream().map(WaitingQuery::limit).toArray(Integer[]::new)).addLong(reuse.toMillis());
+    return pool.preparedQuery(sql).execute(params).map(rows -> {
+      List<List<Waiting>> out = new ArrayList<>();
+      queries.forEach(q -> out.add(new ArrayList<>()));
       for (Row r : rows) {
-        out.add(new Waiting(r.getLong("id"), r.getLong("group_id"), r.getString("status"), r.getString("alertname"),
-            r.getString("severity"), r.getString("service"), r.getString("instance"), json(r.getValue("labels")),
-            json(r.getValue("annotations")), r.getLong("recent_enrichment")));
+        out.get(r.getLong("n").intValue() - 1).add(new Waiting(r.getLong("id"), r.getLong("group_id"), r.getString("status"),
+            r.getString("alertname"), r.getString("severity"), r.getString("service"), r.getString("instance"),
+            json(r.getValue("labels")), json(r.getValue("annotations")), r.getLong("recent_enrichment")));
       }
       return out;
     });

@@ -14,7 +14,9 @@ import iris.deploy.DeploymentStore;
 import iris.deploy.RecentDeployments;
 import iris.metrics.HostHealth;
 import iris.metrics.Snapshots;
+import iris.db.Coalescer;
 import iris.enrich.EnrichmentStore.Waiting;
+import iris.enrich.EnrichmentStore.WaitingQuery;
 import iris.incident.Claim;
 import iris.incident.Pipeline;
 import iris.incident.Stage;
@@ -55,6 +57,8 @@ public final class EnrichmentVerticle extends VerticleBase {
   private Timer took;
   private MeterRegistry registry;
   private IrisConfig.Enrich settings;
+  /** The claimed groups' reads of their waiting incidents, one statement for those made together. */
+  private Coalescer<WaitingQuery, List<Waiting>> waitingReads;
 
   public EnrichmentVerticle(Components components) {
     this.components = components;
@@ -65,13 +69,14 @@ public final class EnrichmentVerticle extends VerticleBase {
     IrisConfig config = components.config();
     settings = config.enrich();
     store = new EnrichmentStore(components.pool());
+    waitingReads = new Coalescer<>(vertx.getOrCreateContext(), 64, queries -> store.waiting(queries, settings.reuse()));
     pipeline = components.pipeline();
     Narrator template = new TemplateNarrator(components.templates());
     Narrator llm = config.ollama().enabled()
         ? new OllamaNarrator(components.http(), config.ollama().url(), config.ollama().chatModel(), config.ollama().timeout())
         : null;
     enricher = new Enricher(components.knowledge(), store, llm, template, settings,
-        new OwnershipStore(components.pool()), config.notifications(),
+        new OwnershipStore(components.pool()).coalescing(vertx.getOrCreateContext()), config.notifications(),
         new RecentDeployments(new DeploymentStore(components.pool()), components.clock(), config.maintenance().deploymentLookback()),
         new HostHealth(new Snapshots(components.pool()), components.clock(), config.metrics().snapshotInterval()));
     learner = new IncidentLearner(components.incidents(), store, components.knowledge());
@@ -115,7 +120,7 @@ public final class EnrichmentVerticle extends VerticleBase {
 
   /** One slice of the group's waiting incidents; returns how many it took. */
   private Future<Integer> slice(Claim claim, int slice) {
-    return store.waiting(claim.groupId(), slice, settings.reuse()).compose(waiting -> {
+    return waitingReads.add(new WaitingQuery(claim.groupId(), slice)).compose(waiting -> {
       List<Long> resolved = waiting.stream().filter(w -> "resolved".equals(w.status())).map(Waiting::id).toList();
       Map<String, List<Waiting>> byName = new LinkedHashMap<>();
       waiting.stream().filter(w -> "firing".equals(w.status()))

@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -108,8 +109,21 @@ public final class Pipeline {
    * (tokens are never reused, so nothing needs it), which keeps the claim's look-up small.
    */
   public Future<Void> release(Claim claim) {
-    return leases.preparedQuery("DELETE FROM pipeline_claims WHERE stage = $1 AND group_id = $2 AND token = $3")
-        .execute(Tuple.of(claim.stage().sql(), claim.groupId(), claim.token())).mapEmpty();
+    return release(List.of(claim)).mapEmpty();
+  }
+
+  /** {@link #release(Claim)} for many claims in one statement (a stage's groups finishing together); one answer per claim. */
+  public Future<List<Void>> release(List<Claim> claims) {
+    if (claims.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Tuple params = Tuple.tuple().addArrayOfString(claims.stream().map(c -> c.stage().sql()).toArray(String[]::new))
+        .addArrayOfLong(claims.stream().map(Claim::groupId).toArray(Long[]::new))
+        .addArrayOfLong(claims.stream().map(Claim::token).toArray(Long[]::new));
+    return leases.preparedQuery("""
+            DELETE FROM pipeline_claims c USING unnest($1::text[], $2::bigint[], $3::bigint[]) AS r(stage, group_id, token)
+            WHERE c.stage = r.stage AND c.group_id = r.group_id AND c.token = r.token""")
+        .execute(params).map(rows -> Collections.nCopies(claims.size(), (Void) null));
   }
 
   /** The stage failed on the group: keep it for {@code wait}, so a broken group is not retried in a tight loop. */
@@ -222,14 +236,14 @@ public final class Pipeline {
     return pool.preparedQuery(sql).execute(params).map(Pipeline::ids);
   }
 
-  // A delivery counts as sent here once its own row says so; $1 is a delivery just marked sent
-  // in the same statement (a statement does not see its own CTE's update), or 0.
+  // A delivery counts as sent here once its own row says so; $1 are deliveries just marked sent
+  // in the same statement (a statement does not see its own CTE's update), or none.
   private static final String SETTLE = """
       UPDATE incidents i SET pipeline_state = CASE WHEN d.sent THEN 'notified' ELSE 'failed' END,
         pipeline_reason = CASE WHEN d.sent THEN NULL ELSE 'every message failed or was cancelled' END,
         pipeline_changed_at = now()
-      FROM (SELECT o.id, bool_or(dl.state = 'sent' OR dl.id = $1) AS sent,
-                   bool_or(dl.state = 'queued' AND dl.id <> $1) AS queued
+      FROM (SELECT o.id, bool_or(dl.state = 'sent' OR dl.id = ANY($1)) AS sent,
+                   bool_or(dl.state = 'queued' AND dl.id <> ALL($1)) AS queued
             FROM deliveries dl JOIN incidents o ON o.id = ANY(dl.incident_ids) AND o.status = dl.kind
             WHERE dl.incident_ids && $2 AND o.id = ANY($2) GROUP BY o.id) d
       WHERE i.id = d.id AND i.pipeline_state = 'routed' AND (d.sent OR NOT d.queued)
@@ -244,7 +258,11 @@ public final class Pipeline {
     if (incidentIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    return settle(SETTLE, Tuple.of(sentDelivery).addArrayOfLong(incidentIds.toArray(Long[]::new)));
+    return settle(SETTLE, Tuple.tuple().addArrayOfLong(sent(sentDelivery)).addArrayOfLong(incidentIds.toArray(Long[]::new)));
+  }
+
+  private static Long[] sent(long sentDelivery) {
+    return sentDelivery == 0 ? new Long[0] : new Long[] {sentDelivery};
   }
 
   /**
@@ -253,8 +271,17 @@ public final class Pipeline {
    * message about no incident (a notice) is marked all the same.
    */
   public Future<Void> settle(long sentDelivery, List<Long> incidentIds, Alongside marked) {
+    return settle(List.of(sentDelivery), incidentIds, marked);
+  }
+
+  /**
+   * {@link #settle(long, List, Alongside)} for several deliveries sent (their incidents
+   * together): one statement and one commit for the sends that finished together.
+   */
+  public Future<Void> settle(List<Long> sentDeliveries, List<Long> incidentIds, Alongside marked) {
     return settle("WITH marked AS (" + marked.sql().apply(3) + ") " + SETTLE,
-        alongside(Tuple.of(sentDelivery).addArrayOfLong(incidentIds.toArray(Long[]::new)), marked));
+        alongside(Tuple.tuple().addArrayOfLong(sentDeliveries.toArray(Long[]::new))
+            .addArrayOfLong(incidentIds.stream().distinct().toArray(Long[]::new)), marked));
   }
 
   private Future<Void> settle(String sql, Tuple params) {

@@ -5,13 +5,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import iris.IrisConfig;
+import iris.db.Coalescer;
 import iris.db.SharedState;
 import iris.incident.Pipeline;
 import iris.notify.Outbox.Delivery;
+import iris.registry.Ownership.Contact;
 import iris.registry.OwnershipStore;
 import iris.trace.Traces;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +43,11 @@ final class Deliver {
   private final int maxInFlight;
   private final MeterRegistry registry;
   private int inFlight;
+  /** Rows and recipients of the sends that start together, read in one statement each. */
+  private final Coalescer<Long, Delivery> claims;
+  private final Coalescer<String, Contact> contacts;
+  /** Sends that finished together are marked sent and settle their incidents in one statement. */
+  private final Coalescer<Delivery, Void> settles;
 
   Deliver(Vertx vertx, Outbox outbox, Pipeline pipeline, OwnershipStore owners, SharedState shared, Map<String, Channel> channels,
       IrisConfig.Notify config, Clock clock, int maxInFlight, MeterRegistry registry) {
@@ -54,6 +63,13 @@ final class Deliver {
     this.clock = clock;
     this.maxInFlight = maxInFlight;
     this.registry = registry;
+    this.claims = new Coalescer<>(vertx.getOrCreateContext(), maxInFlight, ids -> outbox.claim(ids, lease()));
+    this.contacts = new Coalescer<>(vertx.getOrCreateContext(), maxInFlight, owners::contacts);
+    this.settles = new Coalescer<>(vertx.getOrCreateContext(), maxInFlight, sent -> {
+      List<Long> ids = sent.stream().map(Delivery::id).toList();
+      return pipeline.settle(ids, sent.stream().flatMap(d -> d.incidentIds().stream()).toList(), Outbox.markSent(ids))
+          .map(v -> Collections.<Void>nCopies(sent.size(), null));
+    });
   }
 
   /** How long a claim holds: longer than one send can take (the channel's timeout), with a margin. */
@@ -72,7 +88,7 @@ final class Deliver {
       return Future.succeededFuture();
     }
     inFlight++;
-    return outbox.claim(id, lease())
+    return claims.add(id)
         .compose(d -> d == null ? Future.<Void>succeededFuture() : Traces.claimed("iris.notify.deliver", d.traceParent(),
             Map.of("iris.delivery.id", d.id(), "iris.delivery.attempt", d.attempts(), "iris.delivery.channel", d.channel()),
             () -> send(d)))
@@ -117,14 +133,14 @@ final class Deliver {
 
   private Future<Void> recordSent(Delivery d) {
     count(d, "sent");
-    return pipeline.settle(d.id(), d.incidentIds(), Outbox.markSent(d.id()));
+    return settles.add(d);
   }
 
   private Future<Recipient> recipient(Delivery d) {
     if (Routing.DEFAULT.equals(d.recipient())) {
       return Future.succeededFuture(Routing.defaultRecipient(config));
     }
-    return owners.contact(d.recipient()).map(c -> c == null ? null : Recipient.of(c));
+    return contacts.add(d.recipient()).map(c -> c == null ? null : Recipient.of(c));
   }
 
   /** Waits for a slot of the destination's per-second budget, shared across the cluster; false after {@code giveUpAt}. */
