@@ -1,6 +1,7 @@
 package iris.enrich;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -64,17 +65,26 @@ public final class EnrichmentStore {
     });
   }
 
+  /** A new enrichment of a group and alert name, saved with the move of its incidents. */
+  public record NewEnrichment(long groupId, String alertname, String generatedBy, JsonObject result) {}
+
   /**
-   * Saves the enrichment of a group and alert name (the newest replaces an older one), in the
-   * statement that moves the incidents on
-   * ({@link Pipeline#enriched(iris.incident.Claim, List, Pipeline.Alongside)}): one commit for both.
+   * Saves new enrichments of several groups (the newest replaces an older one) in the statement
+   * that moves their incidents on ({@link Pipeline#enriched(List, Pipeline.Alongside)}); returns
+   * {@code id, group_id, alertname}. Should two of them be of the same group and alert name,
+   * one is kept, and both moves link it.
    */
-  public static Pipeline.Alongside saving(long groupId, String alertname, String generatedBy, JsonObject result) {
+  public static Pipeline.Alongside savingAll(List<NewEnrichment> saves) {
+    JsonArray rows = new JsonArray();
+    saves.forEach(e -> rows.add(new JsonObject().put("group_id", e.groupId()).put("alertname", e.alertname())
+        .put("generated_by", e.generatedBy()).put("result", e.result())));
     return new Pipeline.Alongside(n -> """
-        INSERT INTO enrichments (group_id, alertname, generated_by, result) VALUES ($%d, $%d, $%d, $%d)
+        INSERT INTO enrichments (group_id, alertname, generated_by, result)
+        SELECT DISTINCT ON (group_id, alertname) group_id, alertname, generated_by, result
+        FROM jsonb_to_recordset($%d::jsonb) AS s(group_id bigint, alertname text, generated_by text, result jsonb)
         ON CONFLICT (group_id, alertname) DO UPDATE SET generated_by = EXCLUDED.generated_by,
           result = EXCLUDED.result, created_at = now()
-        RETURNING id""".formatted(n, n + 1, n + 2, n + 3), List.of(groupId, alertname, generatedBy, result));
+        RETURNING id, group_id, alertname""".formatted(n), List.of(rows));
   }
 
   /** The latest incidents on an instance, other than {@code exclude}: "what else happened here". */

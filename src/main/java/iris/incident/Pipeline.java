@@ -3,6 +3,8 @@ package iris.incident;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -134,28 +136,55 @@ public final class Pipeline {
         .execute(Tuple.of(claim.stage().sql(), claim.groupId(), claim.token(), wait.toMillis())).mapEmpty();
   }
 
-  /** received → enriched; {@code enrichmentId} null for a resolution, which needs none. Returns the ids moved. */
-  public Future<List<Long>> enriched(Claim claim, List<Long> ids, Long enrichmentId) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    String sql = MOVE.formatted(", enrichment_id = COALESCE($8, enrichment_id)") + FENCED + RETURNING;
-    return move(pool, sql, params(claim, ids, PipelineState.ENRICHED, null, PipelineState.RECEIVED).addLong(enrichmentId),
-        PipelineState.ENRICHED);
-  }
+  /**
+   * One group's part of a move to enriched made together with other groups' ({@link #enriched(List, Alongside)}).
+   *
+   * @param enrichmentId an enrichment to link, or null
+   * @param savedAlertname the alert name of a new enrichment saved alongside for this group, or null
+   */
+  public record EnrichedMove(Claim claim, List<Long> ids, Long enrichmentId, String savedAlertname) {}
 
   /**
-   * received → enriched with a new enrichment, saved by {@code saved} in the same statement
-   * (an INSERT … RETURNING id into {@code enrichments}). Returns the ids moved.
+   * received → enriched for several groups in one statement, each part fenced by its own claim's
+   * token: a group whose claim was lost moves nothing, the others move. {@code saved} (null for
+   * none) saves new enrichments in the same statement, reading rows of {@code group_id} and
+   * {@code alertname} and returning {@code id, group_id, alertname}; a part with a
+   * {@code savedAlertname} links the enrichment saved for its group and alert name. Returns the
+   * ids moved, per part, in order.
    */
-  public Future<List<Long>> enriched(Claim claim, List<Long> ids, Alongside saved) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture(List.of());
+  public Future<List<List<Long>>> enriched(List<EnrichedMove> moves, Alongside saved) {
+    JsonArray req = new JsonArray();
+    for (int n = 0; n < moves.size(); n++) {
+      EnrichedMove m = moves.get(n);
+      req.add(new JsonObject().put("n", n).put("stage", m.claim().stage().sql()).put("group_id", m.claim().groupId())
+          .put("token", m.claim().token()).put("ids", new JsonArray(new ArrayList<>(m.ids())))
+          .put("enrichment_id", m.enrichmentId()).put("alertname", m.savedAlertname()));
     }
-    String sql = "WITH saved AS (" + saved.sql().apply(8) + ") "
-        + MOVE.formatted(", enrichment_id = (SELECT id FROM saved)") + FENCED + RETURNING;
-    return move(pool, sql, alongside(params(claim, ids, PipelineState.ENRICHED, null, PipelineState.RECEIVED), saved),
-        PipelineState.ENRICHED);
+    String sql = "WITH req AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, stage text, group_id bigint, token bigint,"
+        + " ids bigint[], enrichment_id bigint, alertname text))"
+        + (saved == null ? "" : ", saved AS (" + saved.sql().apply(2) + ")")
+        + """
+        UPDATE incidents i SET pipeline_state = 'enriched', pipeline_reason = NULL, pipeline_changed_at = now(), pipeline_due_at = now(),
+          enrichment_id = COALESCE(%s r.enrichment_id, i.enrichment_id)
+        FROM req r
+        WHERE i.id = ANY(r.ids) AND i.group_id = r.group_id AND i.pipeline_state = 'received'
+          AND EXISTS (SELECT 1 FROM pipeline_claims c WHERE c.stage = r.stage AND c.group_id = r.group_id AND c.token = r.token)
+        RETURNING r.n, i.id, EXTRACT(EPOCH FROM now() - i.status_changed_at)::float8 AS lag"""
+            .formatted(saved == null ? "" : "(SELECT s.id FROM saved s WHERE s.group_id = r.group_id AND s.alertname = r.alertname),");
+    Tuple params = Tuple.of(req);
+    if (saved != null) {
+      saved.params().forEach(params::addValue);
+    }
+    return pool.preparedQuery(sql).execute(params).map(rows -> {
+      List<List<Long>> out = new ArrayList<>();
+      moves.forEach(m -> out.add(new ArrayList<>()));
+      DistributionSummary summary = lag.get(PipelineState.ENRICHED);
+      for (Row r : rows) {
+        out.get(r.getInteger("n")).add(r.getLong("id"));
+        summary.record(Math.max(0, r.getDouble("lag")));
+      }
+      return out;
+    });
   }
 
   /** enriched → suppressed, saying why. */
