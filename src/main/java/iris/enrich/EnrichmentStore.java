@@ -1,11 +1,13 @@
 package iris.enrich;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import iris.db.Coalescer;
 import iris.incident.Pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +25,24 @@ public final class EnrichmentStore {
                         JsonObject labels, JsonObject annotations, Long recentEnrichment) {}
 
   private final Pool pool;
+  /** When set, reads of recent incidents made together go in one statement; see {@link #coalescing}. */
+  private final Coalescer<RecentQuery, List<JsonObject>> together;
+
+  private record RecentQuery(String instance, List<Long> exclude, int limit) {}
 
   public EnrichmentStore(Pool pool) {
     this.pool = pool;
+    this.together = null;
+  }
+
+  private EnrichmentStore(Pool pool, Context context) {
+    this.pool = pool;
+    this.together = new Coalescer<>(context, 64, this::recent);
+  }
+
+  /** The same store for use on {@code context} only, where reads of recent incidents made together share one statement. */
+  public EnrichmentStore coalescing(Context context) {
+    return new EnrichmentStore(pool, context);
   }
 
   /** Which waiting incidents to read: a group's, at most {@code limit}. */
@@ -92,19 +109,33 @@ public final class EnrichmentStore {
     if (instance == null || instance.isBlank()) {
       return Future.succeededFuture(List.of());
     }
+    RecentQuery query = new RecentQuery(instance, exclude, limit);
+    return together != null ? together.add(query) : recent(List.of(query)).map(all -> all.get(0));
+  }
+
+  private Future<List<List<JsonObject>>> recent(List<RecentQuery> queries) {
+    JsonArray q = new JsonArray();
+    for (int n = 0; n < queries.size(); n++) {
+      RecentQuery r = queries.get(n);
+      q.add(new JsonObject().put("n", n).put("instance", r.instance()).put("exclude", new JsonArray(new ArrayList<>(r.exclude())))
+          .put("lim", r.limit()));
+    }
     String sql = """
-        SELECT id, alertname, status, starts_at, root_cause FROM incidents
-        WHERE instance = $1 AND NOT (id = ANY($2)) AND starts_at > now() - interval '7 days'
-        ORDER BY id DESC LIMIT $3""";
-    return pool.preparedQuery(sql).execute(Tuple.of(instance, exclude.toArray(Long[]::new), limit)).map(rows -> {
-      List<JsonObject> out = new ArrayList<>();
+        SELECT q.n, r.* FROM jsonb_to_recordset($1::jsonb) AS q(n int, instance text, exclude bigint[], lim int)
+        CROSS JOIN LATERAL (
+          SELECT id, alertname, status, starts_at, root_cause FROM incidents
+          WHERE instance = q.instance AND NOT (id = ANY(q.exclude)) AND starts_at > now() - interval '7 days'
+          ORDER BY id DESC LIMIT q.lim) r""";
+    return pool.preparedQuery(sql).execute(Tuple.of(q)).map(rows -> {
+      List<List<JsonObject>> out = new ArrayList<>();
+      queries.forEach(x -> out.add(new ArrayList<>()));
       for (Row r : rows) {
         JsonObject o = new JsonObject().put("id", r.getLong("id")).put("alertname", r.getString("alertname"))
             .put("status", r.getString("status")).put("starts_at", r.getOffsetDateTime("starts_at").toInstant().toString());
         if (r.getString("root_cause") != null) {
           o.put("root_cause", r.getString("root_cause"));
         }
-        out.add(o);
+        out.get(r.getInteger("n")).add(o);
       }
       return out;
     });

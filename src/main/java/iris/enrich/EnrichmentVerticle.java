@@ -75,7 +75,7 @@ public final class EnrichmentVerticle extends VerticleBase {
   public Future<?> start() {
     IrisConfig config = components.config();
     settings = config.enrich();
-    store = new EnrichmentStore(components.pool());
+    store = new EnrichmentStore(components.pool()).coalescing(vertx.getOrCreateContext());
     waitingReads = new Coalescer<>(vertx.getOrCreateContext(), 64, queries -> store.waiting(queries, settings.reuse()));
     moves = new Coalescer<>(vertx.getOrCreateContext(), 64, these -> {
       List<NewEnrichment> saves = these.stream().map(Move::saved).filter(Objects::nonNull).toList();
@@ -90,7 +90,7 @@ public final class EnrichmentVerticle extends VerticleBase {
     enricher = new Enricher(components.knowledge(), store, llm, template, settings,
         new OwnershipStore(components.pool()).coalescing(vertx.getOrCreateContext()), config.notifications(),
         new RecentDeployments(new DeploymentStore(components.pool()), components.clock(), config.maintenance().deploymentLookback()),
-        new HostHealth(new Snapshots(components.pool()), components.clock(), config.metrics().snapshotInterval()));
+        new HostHealth(new Snapshots(components.pool()).coalescing(vertx.getOrCreateContext()), components.clock(), config.metrics().snapshotInterval()));
     learner = new IncidentLearner(components.incidents(), store, components.knowledge());
     registry = components.registry();
     took = Timer.builder("iris_enrichment_seconds").description("Time to enrich one alert name of one group")
