@@ -14,7 +14,10 @@ import iris.deploy.DeploymentStore;
 import iris.deploy.RecentDeployments;
 import iris.metrics.HostHealth;
 import iris.metrics.Snapshots;
+import iris.db.Coalescer;
+import iris.enrich.EnrichmentStore.NewEnrichment;
 import iris.enrich.EnrichmentStore.Waiting;
+import iris.enrich.EnrichmentStore.WaitingQuery;
 import iris.incident.Claim;
 import iris.incident.Pipeline;
 import iris.incident.Stage;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -55,6 +59,13 @@ public final class EnrichmentVerticle extends VerticleBase {
   private Timer took;
   private MeterRegistry registry;
   private IrisConfig.Enrich settings;
+  /** The claimed groups' reads of their waiting incidents, one statement for those made together. */
+  private Coalescer<WaitingQuery, List<Waiting>> waitingReads;
+  /** The claimed groups' moves to enriched (with their new enrichments), one statement for those made together. */
+  private Coalescer<Move, List<Long>> moves;
+
+  /** One group's move: its incidents and the enrichment they get (an existing one, a new one, or none). */
+  private record Move(Claim claim, List<Long> ids, Long enrichmentId, NewEnrichment saved) {}
 
   public EnrichmentVerticle(Components components) {
     this.components = components;
@@ -64,16 +75,22 @@ public final class EnrichmentVerticle extends VerticleBase {
   public Future<?> start() {
     IrisConfig config = components.config();
     settings = config.enrich();
-    store = new EnrichmentStore(components.pool());
+    store = new EnrichmentStore(components.pool()).coalescing(vertx.getOrCreateContext());
+    waitingReads = new Coalescer<>(vertx.getOrCreateContext(), 64, queries -> store.waiting(queries, settings.reuse()));
+    moves = new Coalescer<>(vertx.getOrCreateContext(), 64, these -> {
+      List<NewEnrichment> saves = these.stream().map(Move::saved).filter(Objects::nonNull).toList();
+      return pipeline.enriched(these.stream().map(m -> new Pipeline.EnrichedMove(m.claim(), m.ids(), m.enrichmentId(),
+          m.saved() == null ? null : m.saved().alertname())).toList(), saves.isEmpty() ? null : EnrichmentStore.savingAll(saves));
+    });
     pipeline = components.pipeline();
     Narrator template = new TemplateNarrator(components.templates());
     Narrator llm = config.ollama().enabled()
         ? new OllamaNarrator(components.http(), config.ollama().url(), config.ollama().chatModel(), config.ollama().timeout())
         : null;
     enricher = new Enricher(components.knowledge(), store, llm, template, settings,
-        new OwnershipStore(components.pool()), config.notifications(),
+        new OwnershipStore(components.pool()).coalescing(vertx.getOrCreateContext()), config.notifications(),
         new RecentDeployments(new DeploymentStore(components.pool()), components.clock(), config.maintenance().deploymentLookback()),
-        new HostHealth(new Snapshots(components.pool()), components.clock(), config.metrics().snapshotInterval()));
+        new HostHealth(new Snapshots(components.pool()).coalescing(vertx.getOrCreateContext()), components.clock(), config.metrics().snapshotInterval()));
     learner = new IncidentLearner(components.incidents(), store, components.knowledge());
     registry = components.registry();
     took = Timer.builder("iris_enrichment_seconds").description("Time to enrich one alert name of one group")
@@ -115,13 +132,13 @@ public final class EnrichmentVerticle extends VerticleBase {
 
   /** One slice of the group's waiting incidents; returns how many it took. */
   private Future<Integer> slice(Claim claim, int slice) {
-    return store.waiting(claim.groupId(), slice, settings.reuse()).compose(waiting -> {
+    return waitingReads.add(new WaitingQuery(claim.groupId(), slice)).compose(waiting -> {
       List<Long> resolved = waiting.stream().filter(w -> "resolved".equals(w.status())).map(Waiting::id).toList();
       Map<String, List<Waiting>> byName = new LinkedHashMap<>();
       waiting.stream().filter(w -> "firing".equals(w.status()))
           .forEach(w -> byName.computeIfAbsent(w.alertname(), k -> new ArrayList<>()).add(w));
       // Only annotated ones have anything to learn: a group of 20,000 resolved alerts is one query, not 20,000.
-      Future<Void> passed = pipeline.enriched(claim, resolved, (Long) null).compose(store::withNotes).map(toLearn -> {
+      Future<Void> passed = move(new Move(claim, resolved, null, null)).compose(store::withNotes).map(toLearn -> {
         toLearn.forEach(id -> learner.learn(id).onFailure(e -> LOG.warn("Cannot learn incident {}: {}", id, e.getMessage())));
         return null;
       });
@@ -145,14 +162,19 @@ public final class EnrichmentVerticle extends VerticleBase {
     List<Long> ids = incidents.stream().map(Waiting::id).toList();
     Long recent = incidents.get(0).recentEnrichment();
     if (recent != null) {
-      return pipeline.enriched(claim, ids, recent);
+      return move(new Move(claim, ids, recent, null));
     }
     long started = System.nanoTime();
     AlertContext alert = context(incidents);
     return create(alert)
-        .compose(result -> pipeline.enriched(claim, ids,
-            EnrichmentStore.saving(alert.groupId(), alert.alertname(), result.getString("generated_by"), result)))
+        .compose(result -> move(new Move(claim, ids, null,
+            new NewEnrichment(alert.groupId(), alert.alertname(), result.getString("generated_by"), result))))
         .onSuccess(moved -> took.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+  }
+
+  /** Moves the group's incidents on, with other groups' moves of the moment; returns the ids moved. */
+  private Future<List<Long>> move(Move move) {
+    return move.ids().isEmpty() ? Future.succeededFuture(List.of()) : moves.add(move);
   }
 
   /** A new enrichment of the alert, saved by the move that follows it. */

@@ -3,6 +3,8 @@ package iris.incident;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -11,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -108,8 +111,21 @@ public final class Pipeline {
    * (tokens are never reused, so nothing needs it), which keeps the claim's look-up small.
    */
   public Future<Void> release(Claim claim) {
-    return leases.preparedQuery("DELETE FROM pipeline_claims WHERE stage = $1 AND group_id = $2 AND token = $3")
-        .execute(Tuple.of(claim.stage().sql(), claim.groupId(), claim.token())).mapEmpty();
+    return release(List.of(claim)).mapEmpty();
+  }
+
+  /** {@link #release(Claim)} for many claims in one statement (a stage's groups finishing together); one answer per claim. */
+  public Future<List<Void>> release(List<Claim> claims) {
+    if (claims.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Tuple params = Tuple.tuple().addArrayOfString(claims.stream().map(c -> c.stage().sql()).toArray(String[]::new))
+        .addArrayOfLong(claims.stream().map(Claim::groupId).toArray(Long[]::new))
+        .addArrayOfLong(claims.stream().map(Claim::token).toArray(Long[]::new));
+    return leases.preparedQuery("""
+            DELETE FROM pipeline_claims c USING unnest($1::text[], $2::bigint[], $3::bigint[]) AS r(stage, group_id, token)
+            WHERE c.stage = r.stage AND c.group_id = r.group_id AND c.token = r.token""")
+        .execute(params).map(rows -> Collections.nCopies(claims.size(), (Void) null));
   }
 
   /** The stage failed on the group: keep it for {@code wait}, so a broken group is not retried in a tight loop. */
@@ -120,28 +136,55 @@ public final class Pipeline {
         .execute(Tuple.of(claim.stage().sql(), claim.groupId(), claim.token(), wait.toMillis())).mapEmpty();
   }
 
-  /** received → enriched; {@code enrichmentId} null for a resolution, which needs none. Returns the ids moved. */
-  public Future<List<Long>> enriched(Claim claim, List<Long> ids, Long enrichmentId) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    String sql = MOVE.formatted(", enrichment_id = COALESCE($8, enrichment_id)") + FENCED + RETURNING;
-    return move(pool, sql, params(claim, ids, PipelineState.ENRICHED, null, PipelineState.RECEIVED).addLong(enrichmentId),
-        PipelineState.ENRICHED);
-  }
+  /**
+   * One group's part of a move to enriched made together with other groups' ({@link #enriched(List, Alongside)}).
+   *
+   * @param enrichmentId an enrichment to link, or null
+   * @param savedAlertname the alert name of a new enrichment saved alongside for this group, or null
+   */
+  public record EnrichedMove(Claim claim, List<Long> ids, Long enrichmentId, String savedAlertname) {}
 
   /**
-   * received → enriched with a new enrichment, saved by {@code saved} in the same statement
-   * (an INSERT … RETURNING id into {@code enrichments}). Returns the ids moved.
+   * received → enriched for several groups in one statement, each part fenced by its own claim's
+   * token: a group whose claim was lost moves nothing, the others move. {@code saved} (null for
+   * none) saves new enrichments in the same statement, reading rows of {@code group_id} and
+   * {@code alertname} and returning {@code id, group_id, alertname}; a part with a
+   * {@code savedAlertname} links the enrichment saved for its group and alert name. Returns the
+   * ids moved, per part, in order.
    */
-  public Future<List<Long>> enriched(Claim claim, List<Long> ids, Alongside saved) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture(List.of());
+  public Future<List<List<Long>>> enriched(List<EnrichedMove> moves, Alongside saved) {
+    JsonArray req = new JsonArray();
+    for (int n = 0; n < moves.size(); n++) {
+      EnrichedMove m = moves.get(n);
+      req.add(new JsonObject().put("n", n).put("stage", m.claim().stage().sql()).put("group_id", m.claim().groupId())
+          .put("token", m.claim().token()).put("ids", new JsonArray(new ArrayList<>(m.ids())))
+          .put("enrichment_id", m.enrichmentId()).put("alertname", m.savedAlertname()));
     }
-    String sql = "WITH saved AS (" + saved.sql().apply(8) + ") "
-        + MOVE.formatted(", enrichment_id = (SELECT id FROM saved)") + FENCED + RETURNING;
-    return move(pool, sql, alongside(params(claim, ids, PipelineState.ENRICHED, null, PipelineState.RECEIVED), saved),
-        PipelineState.ENRICHED);
+    String sql = "WITH req AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, stage text, group_id bigint, token bigint,"
+        + " ids bigint[], enrichment_id bigint, alertname text))"
+        + (saved == null ? "" : ", saved AS (" + saved.sql().apply(2) + ")")
+        + """
+        UPDATE incidents i SET pipeline_state = 'enriched', pipeline_reason = NULL, pipeline_changed_at = now(), pipeline_due_at = now(),
+          enrichment_id = COALESCE(%s r.enrichment_id, i.enrichment_id)
+        FROM req r
+        WHERE i.id = ANY(r.ids) AND i.group_id = r.group_id AND i.pipeline_state = 'received'
+          AND EXISTS (SELECT 1 FROM pipeline_claims c WHERE c.stage = r.stage AND c.group_id = r.group_id AND c.token = r.token)
+        RETURNING r.n, i.id, EXTRACT(EPOCH FROM now() - i.status_changed_at)::float8 AS lag"""
+            .formatted(saved == null ? "" : "(SELECT s.id FROM saved s WHERE s.group_id = r.group_id AND s.alertname = r.alertname),");
+    Tuple params = Tuple.of(req);
+    if (saved != null) {
+      saved.params().forEach(params::addValue);
+    }
+    return pool.preparedQuery(sql).execute(params).map(rows -> {
+      List<List<Long>> out = new ArrayList<>();
+      moves.forEach(m -> out.add(new ArrayList<>()));
+      DistributionSummary summary = lag.get(PipelineState.ENRICHED);
+      for (Row r : rows) {
+        out.get(r.getInteger("n")).add(r.getLong("id"));
+        summary.record(Math.max(0, r.getDouble("lag")));
+      }
+      return out;
+    });
   }
 
   /** enriched → suppressed, saying why. */
@@ -222,14 +265,14 @@ public final class Pipeline {
     return pool.preparedQuery(sql).execute(params).map(Pipeline::ids);
   }
 
-  // A delivery counts as sent here once its own row says so; $1 is a delivery just marked sent
-  // in the same statement (a statement does not see its own CTE's update), or 0.
+  // A delivery counts as sent here once its own row says so; $1 are deliveries just marked sent
+  // in the same statement (a statement does not see its own CTE's update), or none.
   private static final String SETTLE = """
       UPDATE incidents i SET pipeline_state = CASE WHEN d.sent THEN 'notified' ELSE 'failed' END,
         pipeline_reason = CASE WHEN d.sent THEN NULL ELSE 'every message failed or was cancelled' END,
         pipeline_changed_at = now()
-      FROM (SELECT o.id, bool_or(dl.state = 'sent' OR dl.id = $1) AS sent,
-                   bool_or(dl.state = 'queued' AND dl.id <> $1) AS queued
+      FROM (SELECT o.id, bool_or(dl.state = 'sent' OR dl.id = ANY($1)) AS sent,
+                   bool_or(dl.state = 'queued' AND dl.id <> ALL($1)) AS queued
             FROM deliveries dl JOIN incidents o ON o.id = ANY(dl.incident_ids) AND o.status = dl.kind
             WHERE dl.incident_ids && $2 AND o.id = ANY($2) GROUP BY o.id) d
       WHERE i.id = d.id AND i.pipeline_state = 'routed' AND (d.sent OR NOT d.queued)
@@ -244,7 +287,11 @@ public final class Pipeline {
     if (incidentIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    return settle(SETTLE, Tuple.of(sentDelivery).addArrayOfLong(incidentIds.toArray(Long[]::new)));
+    return settle(SETTLE, Tuple.tuple().addArrayOfLong(sent(sentDelivery)).addArrayOfLong(incidentIds.toArray(Long[]::new)));
+  }
+
+  private static Long[] sent(long sentDelivery) {
+    return sentDelivery == 0 ? new Long[0] : new Long[] {sentDelivery};
   }
 
   /**
@@ -253,8 +300,17 @@ public final class Pipeline {
    * message about no incident (a notice) is marked all the same.
    */
   public Future<Void> settle(long sentDelivery, List<Long> incidentIds, Alongside marked) {
+    return settle(List.of(sentDelivery), incidentIds, marked);
+  }
+
+  /**
+   * {@link #settle(long, List, Alongside)} for several deliveries sent (their incidents
+   * together): one statement and one commit for the sends that finished together.
+   */
+  public Future<Void> settle(List<Long> sentDeliveries, List<Long> incidentIds, Alongside marked) {
     return settle("WITH marked AS (" + marked.sql().apply(3) + ") " + SETTLE,
-        alongside(Tuple.of(sentDelivery).addArrayOfLong(incidentIds.toArray(Long[]::new)), marked));
+        alongside(Tuple.tuple().addArrayOfLong(sentDeliveries.toArray(Long[]::new))
+            .addArrayOfLong(incidentIds.stream().distinct().toArray(Long[]::new)), marked));
   }
 
   private Future<Void> settle(String sql, Tuple params) {

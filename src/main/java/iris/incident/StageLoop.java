@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import iris.EventAddress;
+import iris.db.Coalescer;
 import iris.trace.Traces;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +46,8 @@ public final class StageLoop {
   private long resumeAt;
   private boolean resumeScheduled;
   private MessageConsumer<JsonObject> consumer;
+  /** Groups finishing together are released in one statement. */
+  private Coalescer<Claim, Void> releases;
 
   /**
    * @param batch how many groups this node works on at once
@@ -64,6 +67,7 @@ public final class StageLoop {
   }
 
   public Future<Void> start() {
+    releases = new Coalescer<>(vertx.getOrCreateContext(), Math.max(batch, 1), pipeline::release);
     consumer = EventAddress.PIPELINE_WAKE.consumer(vertx.eventBus(), ready -> {
       if (stage.sql().equals(ready.stage())) {
         Traces.outside(this::wake); // the wake-up is traced; the claims it starts are not part of that trace
@@ -158,7 +162,7 @@ public final class StageLoop {
     return done.transform(result -> {
       if (result.succeeded()) {
         IncidentEvents.stageDone(vertx.eventBus(), claim.groupId());
-        return pipeline.release(claim);
+        return releases.add(claim);
       }
       Duration wait = backoff(claim.attempts());
       LOG.warn("The {} stage failed on alert group {} (attempt {}, again in {} s): {}", stage.sql(), claim.groupId(),

@@ -1,9 +1,11 @@
 package iris.metrics;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import iris.db.Coalescer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,9 +22,22 @@ import java.util.Set;
  */
 public final class Snapshots {
   private final Pool pool;
+  /** When set, single hosts' reads made together go in one statement; see {@link #coalescing}. */
+  private final Coalescer<Long, Snapshot> together;
 
   public Snapshots(Pool pool) {
     this.pool = pool;
+    this.together = null;
+  }
+
+  private Snapshots(Pool pool, Context context) {
+    this.pool = pool;
+    this.together = new Coalescer<>(context, 64, ids -> latest(ids).map(found -> ids.stream().map(found::get).toList()));
+  }
+
+  /** The same reads for use on {@code context} only, where {@link #latest(long)} calls made together share one statement. */
+  public Snapshots coalescing(Context context) {
+    return new Snapshots(pool, context);
   }
 
   /** The latest snapshot of each of these hosts that has one. */
@@ -41,6 +56,9 @@ public final class Snapshots {
   }
 
   public Future<Snapshot> latest(long hostId) {
+    if (together != null) {
+      return together.add(hostId);
+    }
     return latest(List.of(hostId)).map(found -> found.get(hostId));
   }
 

@@ -5,13 +5,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import iris.IrisConfig;
+import iris.db.Coalescer;
 import iris.db.SharedState;
 import iris.incident.Pipeline;
 import iris.notify.Outbox.Delivery;
+import iris.registry.Ownership.Contact;
 import iris.registry.OwnershipStore;
 import iris.trace.Traces;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +43,13 @@ final class Deliver {
   private final int maxInFlight;
   private final MeterRegistry registry;
   private int inFlight;
+  /** Rows and recipients of the sends that start together, read in one statement each. */
+  private final Coalescer<Long, Delivery> claims;
+  private final Coalescer<String, Contact> contacts;
+  /** Sends that finished together are marked sent and settle their incidents in one statement. */
+  private final Coalescer<Delivery, Void> settles;
+  /** A claim younger than this (on this JVM's clock) is sure to hold through one send: see {@link #send}. */
+  private static final long FRESH_CLAIM_NANOS = Duration.ofSeconds(1).toNanos();
 
   Deliver(Vertx vertx, Outbox outbox, Pipeline pipeline, OwnershipStore owners, SharedState shared, Map<String, Channel> channels,
       IrisConfig.Notify config, Clock clock, int maxInFlight, MeterRegistry registry) {
@@ -54,6 +65,13 @@ final class Deliver {
     this.clock = clock;
     this.maxInFlight = maxInFlight;
     this.registry = registry;
+    this.claims = new Coalescer<>(vertx.getOrCreateContext(), maxInFlight, ids -> outbox.claim(ids, lease()));
+    this.contacts = new Coalescer<>(vertx.getOrCreateContext(), maxInFlight, owners::contacts);
+    this.settles = new Coalescer<>(vertx.getOrCreateContext(), maxInFlight, sent -> {
+      List<Long> ids = sent.stream().map(Delivery::id).toList();
+      return pipeline.settle(ids, sent.stream().flatMap(d -> d.incidentIds().stream()).toList(), Outbox.markSent(ids))
+          .map(v -> Collections.<Void>nCopies(sent.size(), null));
+    });
   }
 
   /** How long a claim holds: longer than one send can take (the channel's timeout), with a margin. */
@@ -72,15 +90,16 @@ final class Deliver {
       return Future.succeededFuture();
     }
     inFlight++;
-    return outbox.claim(id, lease())
+    long claimedAt = System.nanoTime(); // before the claim's statement: the lease began after this
+    return claims.add(id)
         .compose(d -> d == null ? Future.<Void>succeededFuture() : Traces.claimed("iris.notify.deliver", d.traceParent(),
             Map.of("iris.delivery.id", d.id(), "iris.delivery.attempt", d.attempts(), "iris.delivery.channel", d.channel()),
-            () -> send(d)))
+            () -> send(d, claimedAt)))
         .onFailure(e -> LOG.warn("Delivery {} could not be recorded (the outbox poll tries again): {}", id, e.toString()))
         .onComplete(done -> inFlight--);
   }
 
-  private Future<Void> send(Delivery d) {
+  private Future<Void> send(Delivery d, long claimedAt) {
     return dedup.sentBefore(d.sendKey()).compose(sent -> {
       if (sent) {
         count(d, "deduplicated");
@@ -94,13 +113,16 @@ final class Deliver {
               : "no " + d.channel() + " address or channel for " + d.recipient()));
         }
         long giveUpAt = clock.millis() + lease().toMillis() / 2;
-        return rateSlot(channel.rateLimit(recipient), giveUpAt).compose(slot -> {
-          if (!slot) {
+        return rateSlot(channel.rateLimit(recipient), giveUpAt, true).compose(slot -> {
+          if (slot == Slot.NONE) {
             // The destination is busy for longer than this claim should be held: back in the queue.
             count(d, "rate_limited");
             return outbox.later(d, Duration.ofSeconds(1));
           }
-          return outbox.fence(d, lease()).compose(mine -> {
+          // A claim taken moments ago, with no wait since, holds for longer than the send may take
+          // (the lease is twice the timeout plus 5 s): proving it again would only cost a statement.
+          boolean fresh = slot == Slot.AT_ONCE && System.nanoTime() - claimedAt < FRESH_CLAIM_NANOS;
+          return (fresh ? Future.succeededFuture(true) : outbox.fence(d, lease())).compose(mine -> {
               if (!mine) {
                 count(d, "lost_claim");
                 LOG.info("Delivery {} was claimed elsewhere while it waited: not sent here", d.id());
@@ -117,33 +139,36 @@ final class Deliver {
 
   private Future<Void> recordSent(Delivery d) {
     count(d, "sent");
-    return pipeline.settle(d.id(), d.incidentIds(), Outbox.markSent(d.id()));
+    return settles.add(d);
   }
 
   private Future<Recipient> recipient(Delivery d) {
     if (Routing.DEFAULT.equals(d.recipient())) {
       return Future.succeededFuture(Routing.defaultRecipient(config));
     }
-    return owners.contact(d.recipient()).map(c -> c == null ? null : Recipient.of(c));
+    return contacts.add(d.recipient()).map(c -> c == null ? null : Recipient.of(c));
   }
 
-  /** Waits for a slot of the destination's per-second budget, shared across the cluster; false after {@code giveUpAt}. */
-  private Future<Boolean> rateSlot(Channel.RateLimit limit, long giveUpAt) {
+  /** A destination's rate slot: given at once, given after a wait, or not before the claim should be given up. */
+  private enum Slot { AT_ONCE, AFTER_WAIT, NONE }
+
+  /** Waits for a slot of the destination's per-second budget, shared across the cluster; NONE after {@code giveUpAt}. */
+  private Future<Slot> rateSlot(Channel.RateLimit limit, long giveUpAt, boolean first) {
     if (limit == null) {
-      return Future.succeededFuture(true);
+      return Future.succeededFuture(Slot.AT_ONCE);
     }
     long now = clock.millis();
     long second = now / 1000;
     // A shared state that cannot answer costs the limit, never the message.
     return shared.increment("rate:" + limit.key() + ":" + second, Duration.ofSeconds(2)).otherwise(0L).compose(n -> {
       if (n <= limit.perSecond()) {
-        return Future.succeededFuture(true);
+        return Future.succeededFuture(first ? Slot.AT_ONCE : Slot.AFTER_WAIT);
       }
       long next = (second + 1) * 1000 + 1;
       if (next > giveUpAt) {
-        return Future.succeededFuture(false);
+        return Future.succeededFuture(Slot.NONE);
       }
-      return vertx.timer(Math.max(1, next - clock.millis())).compose(v -> rateSlot(limit, giveUpAt));
+      return vertx.timer(Math.max(1, next - clock.millis())).compose(v -> rateSlot(limit, giveUpAt, false));
     });
   }
 

@@ -50,7 +50,7 @@ public final class NotifierVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     IrisConfig.Notify config = components.config().notifications();
-    OwnershipStore owners = new OwnershipStore(components.pool());
+    OwnershipStore owners = new OwnershipStore(components.pool()).coalescing(vertx.getOrCreateContext());
     channels = Channels.from(vertx, components.http(), components.config(), components.templates(), components.clock(), graph);
     outbox = new Outbox(components.pool(), components.leasePool());
     deliver = new Deliver(vertx, outbox, components.pipeline(), owners, components.sharedState(), channels, config,
@@ -58,7 +58,8 @@ public final class NotifierVerticle extends VerticleBase {
     NotifyFlow flow = new NotifyFlow(new NotifyStore(components.pool()), owners, outbox, components.pipeline(),
         muters(), config, channels.keySet(), components.clock(), ids -> ids.forEach(deliver::attempt),
         components.intakeLoad()::busy, new iris.http.SignedLinks(components.config().http().publicUrl(),
-            components.config().console().linkKey(), components.config().console().linkTtl(), components.clock()));
+            components.config().console().linkKey(), components.config().console().linkTtl(), components.clock()),
+        vertx.getOrCreateContext());
     IrisConfig.Pipeline p = components.config().pipeline();
     loop = new StageLoop(vertx, components.pipeline(), Stage.NOTIFY, p.batchGroups(), components.intakeLoad()::busy,
         p.lease(), p.poll(), flow::work);

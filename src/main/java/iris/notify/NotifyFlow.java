@@ -1,10 +1,13 @@
 package iris.notify;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import iris.db.Coalescer;
 import iris.IrisConfig;
 import iris.incident.Claim;
 import iris.incident.Pipeline;
 import iris.notify.NotifyStore.Pending;
+import iris.notify.NotifyStore.PendingQuery;
 import iris.notify.Outbox.NewMessage;
 import iris.registry.Ownership;
 import iris.registry.OwnershipStore;
@@ -51,13 +54,17 @@ final class NotifyFlow {
   private final Consumer<List<Long>> written;
   private final BooleanSupplier intakeBusy;
   private final iris.http.SignedLinks links;
+  /** The claimed groups' reads of their incidents, one statement for those made together. */
+  private final Coalescer<PendingQuery, List<Pending>> pendingReads;
 
   /** @param written told the ids of new outbox rows once they are committed */
   NotifyFlow(NotifyStore store, OwnershipStore owners, Outbox outbox, Pipeline pipeline, List<Muter> muters,
       IrisConfig.Notify config, Set<String> channels, Clock clock, Consumer<List<Long>> written,
-      BooleanSupplier intakeBusy, iris.http.SignedLinks links) {
+      BooleanSupplier intakeBusy, iris.http.SignedLinks links, Context context) {
     this.intakeBusy = intakeBusy;
     this.links = links;
+    this.pendingReads = new Coalescer<>(context, 64, store::pending);
+
     this.store = store;
     this.owners = owners;
     this.outbox = outbox;
@@ -84,7 +91,7 @@ final class NotifyFlow {
    * makes the next message.
    */
   private Future<Void> slices(Claim claim, long after, int limit, Drafts drafts, List<Long> routedIds) {
-    return store.pending(claim.groupId(), after, limit).compose(pending -> {
+    return pendingReads.add(new PendingQuery(claim.groupId(), after, limit)).compose(pending -> {
       if (pending.isEmpty()) {
         return Future.succeededFuture();
       }

@@ -11,7 +11,9 @@ import iris.incident.Pipeline;
 import iris.trace.Traces;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outbox: every message Iris sends is a row of {@code deliveries}, whatever it is about.
@@ -98,8 +100,13 @@ public final class Outbox {
 
   /** Marks a delivery sent, in the statement that settles its incidents ({@link Pipeline#settle(long, List, Pipeline.Alongside)}). */
   public static Pipeline.Alongside markSent(long id) {
+    return markSent(List.of(id));
+  }
+
+  /** {@link #markSent(long)} for several deliveries, in one settling statement. */
+  public static Pipeline.Alongside markSent(List<Long> ids) {
     return new Pipeline.Alongside(first -> "UPDATE deliveries SET state = 'sent', sent_at = now(), last_error = NULL"
-        + " WHERE id = $" + first + " AND state = 'queued' RETURNING id", List.of(id));
+        + " WHERE id = ANY($" + first + "::bigint[]) AND state = 'queued' RETURNING id", List.<Object>of((Object) ids.toArray(Long[]::new)));
   }
 
   /** Writes messages that exist only once (notices); returns the ids of those not written before. */
@@ -129,20 +136,27 @@ public final class Outbox {
 
   /** Takes a due row for {@code lease} with a new claim token; null when it is not due, settled, or held elsewhere. */
   public Future<Delivery> claim(long id, Duration lease) {
+    return claim(List.of(id), lease).map(claimed -> claimed.get(0));
+  }
+
+  /** {@link #claim(long, Duration)} for many rows in one statement; answers in the order of {@code ids}. */
+  public Future<List<Delivery>> claim(List<Long> ids, Duration lease) {
     String sql = """
         UPDATE deliveries SET lease_until = now() + $2::bigint * interval '1 millisecond', attempts = attempts + 1,
           claim_token = claim_token + 1
-        WHERE id = $1 AND state = 'queued' AND next_attempt_at <= now() AND lease_until <= now()
+        WHERE id = ANY($1) AND state = 'queued' AND next_attempt_at <= now() AND lease_until <= now()
         RETURNING id, topic, incident_ids, kind, channel, recipient, send_key, payload, attempts, claim_token, trace_parent""";
-    return leases.preparedQuery(sql).execute(Tuple.of(id, lease.toMillis())).map(rows -> {
-      if (rows.size() == 0) {
-        return null;
+    return leases.preparedQuery(sql).execute(Tuple.of(ids.toArray(Long[]::new), lease.toMillis())).map(rows -> {
+      Map<Long, Delivery> byId = new HashMap<>();
+      for (Row r : rows) {
+        byId.put(r.getLong("id"), new Delivery(r.getLong("id"), r.getString("topic"), List.of(r.getArrayOfLongs("incident_ids")),
+            r.getString("kind"), r.getString("channel"), r.getString("recipient"), r.getString("send_key"),
+            r.getValue("payload") instanceof JsonObject o ? o : new JsonObject(), r.getInteger("attempts"), r.getLong("claim_token"),
+            r.getString("trace_parent")));
       }
-      Row r = rows.iterator().next();
-      return new Delivery(r.getLong("id"), r.getString("topic"), List.of(r.getArrayOfLongs("incident_ids")), r.getString("kind"),
-          r.getString("channel"), r.getString("recipient"), r.getString("send_key"),
-          r.getValue("payload") instanceof JsonObject o ? o : new JsonObject(), r.getInteger("attempts"), r.getLong("claim_token"),
-          r.getString("trace_parent"));
+      List<Delivery> out = new ArrayList<>();
+      ids.forEach(id -> out.add(byId.remove(id))); // an id asked twice is claimed once: only the first asker sends
+      return out;
     });
   }
 

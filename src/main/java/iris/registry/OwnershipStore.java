@@ -1,11 +1,13 @@
 package iris.registry;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import iris.db.Coalescer;
 import iris.registry.Ownership.ActiveTag;
 import iris.registry.Ownership.Contact;
 import java.util.ArrayList;
@@ -14,9 +16,33 @@ import java.util.List;
 /** Answers "whose is this alert?" from the registry, for routing and suppression. */
 public final class OwnershipStore {
   private final Pool pool;
+  /** When set, lookups made together (a stage's groups) go in one round trip; see {@link #coalescing}. */
+  private final Coalescer<List<Lookup>, List<Ownership>> together;
 
   public OwnershipStore(Pool pool) {
     this.pool = pool;
+    this.together = null;
+  }
+
+  private OwnershipStore(Pool pool, Context context) {
+    this.pool = pool;
+    this.together = new Coalescer<>(context, 64, lists -> lookup(lists.stream().flatMap(List::stream).toList()).map(found -> {
+      List<List<Ownership>> out = new ArrayList<>();
+      int from = 0;
+      for (List<Lookup> l : lists) {
+        out.add(found.subList(from, from + l.size()));
+        from += l.size();
+      }
+      return out;
+    }));
+  }
+
+  /**
+   * The same store for use on {@code context} only, where lookups made while one is on its way
+   * (the groups a stage works on at once) share the next round trip.
+   */
+  public OwnershipStore coalescing(Context context) {
+    return new OwnershipStore(pool, context);
   }
 
   private static final String PERSON = "jsonb_build_object('name', m.name, 'email', m.email, 'teams', m.teams_webhook_url, "
@@ -69,6 +95,13 @@ public final class OwnershipStore {
     if (lookups.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
+    return together == null ? lookup(lookups) : together.add(lookups);
+  }
+
+  private Future<List<Ownership>> lookup(List<Lookup> lookups) {
+    if (lookups.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
     List<Tuple> batch = lookups.stream().map(l -> Tuple.of(HostStore.hostPart(l.instance()))
         .addArrayOfString(l.serviceNames().toArray(String[]::new))).toList();
     return pool.preparedQuery(OWNERS).executeBatch(batch).map(rows -> {
@@ -113,8 +146,17 @@ public final class OwnershipStore {
 
   /** A maintainer's addresses and preferences by name, or null when they no longer exist. */
   public Future<Contact> contact(String name) {
-    return pool.preparedQuery("SELECT " + PERSON + " AS c FROM maintainers m WHERE m.name = $1").execute(Tuple.of(name))
-        .map(rows -> rows.size() == 0 ? null : people(new JsonArray().add(rows.iterator().next().getValue("c"))).get(0));
+    return contacts(List.of(name)).map(found -> found.get(0));
+  }
+
+  /** {@link #contact} for many names in one statement; answers in the order of {@code names}. */
+  public Future<List<Contact>> contacts(List<String> names) {
+    return pool.preparedQuery("SELECT m.name, " + PERSON + " AS c FROM maintainers m WHERE m.name = ANY($1)")
+        .execute(Tuple.of(names.toArray(String[]::new))).map(rows -> {
+          java.util.Map<String, Contact> byName = new java.util.HashMap<>();
+          rows.forEach(r -> byName.put(r.getString("name"), people(new JsonArray().add(r.getValue("c"))).get(0)));
+          return names.stream().map(byName::get).toList();
+        });
   }
 
 }
