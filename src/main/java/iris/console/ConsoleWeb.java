@@ -151,6 +151,16 @@ final class ConsoleWeb {
     }).onFailure(e -> failed(ctx, session, e));
   }
 
+  /** The path's {@code id} when it is one (digits), else null after answering the page's 404 naming {@code what}. */
+  String id(RoutingContext ctx, ConsoleSession session, String what) {
+    String id = ctx.pathParam("id");
+    if (id == null || !id.matches("\\d{1,18}")) {
+      error(ctx, session, 404, "Not found", "There is no " + what + " " + id + ".");
+      return null;
+    }
+    return id;
+  }
+
   void error(RoutingContext ctx, ConsoleSession session, int status, String title, String message) {
     Map<String, Object> model = new HashMap<>();
     model.put("title", title);
@@ -185,13 +195,18 @@ final class ConsoleWeb {
   }
 
   void html(RoutingContext ctx, int status, String html) {
+    html(ctx, status, POLICY, io.vertx.core.buffer.Buffer.buffer(html));
+  }
+
+  /** A page with its own Content-Security-Policy (a digest's report has inline styles and nothing else). */
+  void html(RoutingContext ctx, int status, String policy, io.vertx.core.buffer.Buffer html) {
     if (ctx.response().ended()) {
       return;
     }
     ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
-        .putHeader("Content-Security-Policy", POLICY)
+        .putHeader("Content-Security-Policy", policy)
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "same-origin")

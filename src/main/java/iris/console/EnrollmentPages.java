@@ -102,9 +102,8 @@ final class EnrollmentPages {
   }
 
   private void job(RoutingContext ctx, ConsoleSession session) {
-    String id = ctx.pathParam("id");
-    if (!id.matches("\\d{1,18}")) {
-      web.error(ctx, session, 404, "Not found", "There is no enrollment " + id + ".");
+    String id = web.id(ctx, session, "enrollment");
+    if (id == null) {
       return;
     }
     web.onOk(ctx, session, web.api.get(session, "/api/v1/hosts/enrollments/" + id), answer -> {
@@ -117,9 +116,8 @@ final class EnrollmentPages {
   }
 
   private void batch(RoutingContext ctx, ConsoleSession session) {
-    String id = ctx.pathParam("id");
-    if (!id.matches("\\d{1,18}")) {
-      web.error(ctx, session, 404, "Not found", "There is no batch " + id + ".");
+    String id = web.id(ctx, session, "batch");
+    if (id == null) {
       return;
     }
     web.onOk(ctx, session, web.api.get(session, "/api/v1/hosts/enrollments/batch/" + id), answer -> {
@@ -132,9 +130,8 @@ final class EnrollmentPages {
   }
 
   private void retry(RoutingContext ctx, ConsoleSession session) {
-    String id = ctx.pathParam("id");
-    if (!id.matches("\\d{1,18}")) {
-      web.error(ctx, session, 404, "Not found", "There is no batch " + id + ".");
+    String id = web.id(ctx, session, "batch");
+    if (id == null) {
       return;
     }
     web.onOk(ctx, session, web.api.send(session, HttpMethod.POST, "/api/v1/hosts/enrollments/batch/" + id + "/retry", null),

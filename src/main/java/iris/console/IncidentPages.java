@@ -101,9 +101,8 @@ final class IncidentPages {
   }
 
   private void show(RoutingContext ctx, ConsoleSession session) {
-    String id = ctx.pathParam("id");
-    if (!id.matches("\\d{1,18}")) {
-      web.error(ctx, session, 404, "Not found", "There is no incident " + id + ".");
+    String id = web.id(ctx, session, "incident");
+    if (id == null) {
       return;
     }
     web.onOk(ctx, session, web.api.get(session, "/api/v1/incidents/" + id), answer -> {
@@ -198,9 +197,8 @@ final class IncidentPages {
   }
 
   private void resolve(RoutingContext ctx, ConsoleSession session) {
-    String id = ctx.pathParam("id");
-    if (!id.matches("\\d{1,18}")) {
-      web.error(ctx, session, 404, "Not found", "There is no incident " + id + ".");
+    String id = web.id(ctx, session, "incident");
+    if (id == null) {
       return;
     }
     String note = ConsoleWeb.form(ctx, "note");

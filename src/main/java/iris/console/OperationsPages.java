@@ -33,18 +33,13 @@ final class OperationsPages {
    * allows exactly that.
    */
   private void digest(RoutingContext ctx, ConsoleSession session) {
-    String id = ctx.pathParam("id");
-    if (!id.matches("\\d{1,18}")) {
-      web.error(ctx, session, 404, "Not found", "There is no digest " + id + ".");
+    String id = web.id(ctx, session, "digest");
+    if (id == null) {
       return;
     }
-    web.onOk(ctx, session, web.api.get(session, "/api/v1/digests/" + id + "/html"), answer -> ctx.response()
-        .putHeader("Content-Type", "text/html; charset=utf-8")
-        .putHeader("Cache-Control", "no-store")
-        .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
-        .putHeader("X-Frame-Options", "DENY")
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .end(answer.body()));
+    web.onOk(ctx, session, web.api.get(session, "/api/v1/digests/" + id + "/html"), answer -> web.html(ctx, 200,
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        answer.body()));
   }
 
   private void windows(RoutingContext ctx, ConsoleSession session, JsonObject preview, Map<String, String> draft) {

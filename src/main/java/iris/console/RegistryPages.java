@@ -43,9 +43,8 @@ final class RegistryPages {
   }
 
   private void show(RoutingContext ctx, ConsoleSession session) {
-    String id = ctx.pathParam("id");
-    if (!id.matches("\\d{1,18}")) {
-      web.error(ctx, session, 404, "Not found", "There is no host " + id + ".");
+    String id = web.id(ctx, session, "host");
+    if (id == null) {
       return;
     }
     web.onOk(ctx, session, web.api.get(session, "/api/v1/hosts/" + id), host ->
