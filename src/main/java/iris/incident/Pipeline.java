@@ -32,17 +32,13 @@ public final class Pipeline {
 
   /** How many due rows the claim looks through for groups: bounded work per claim under a storm. */
   private static final int CLAIM_SCAN = 500;
+  /** The queue depth counts no further than this per state. */
+  public static final int DEPTH_CAP = 100_000;
 
-  // The state is written into the statement, not passed: a prepared statement's generic plan
-  // can use the partial index on waiting states only when it sees which state it reads.
+  // The groups come from pipeline_due_groups (V21): a walk along the due index that a storm's
+  // stale statistics cannot turn into a scan of every waiting incident.
   private static final String CLAIM = """
-      WITH ready AS (
-        SELECT DISTINCT group_id FROM (
-          SELECT group_id FROM incidents
-          WHERE pipeline_state = '%s' AND pipeline_due_at <= now()
-            AND group_id NOT IN (SELECT group_id FROM pipeline_claims WHERE lease_until > now())
-          ORDER BY pipeline_due_at LIMIT %d) due
-        LIMIT $2)
+      WITH ready AS (SELECT g AS group_id FROM pipeline_due_groups($4, $5, $2) AS g)
       INSERT INTO pipeline_claims AS c (stage, group_id, token, lease_until, attempts)
       SELECT $1, group_id, nextval('pipeline_claim_token'), now() + $3::bigint * interval '1 millisecond', 1 FROM ready
       ON CONFLICT (stage, group_id) DO UPDATE SET token = EXCLUDED.token, lease_until = EXCLUDED.lease_until,
@@ -98,7 +94,7 @@ public final class Pipeline {
    * A group held by any stage is left alone: the notifier never sees a group half enriched.
    */
   public Future<List<Claim>> claim(Stage stage, int limit, Duration lease) {
-    return leases.preparedQuery(CLAIM.formatted(stage.from().sql(), CLAIM_SCAN)).execute(Tuple.of(stage.sql(), limit, lease.toMillis()))
+    return leases.preparedQuery(CLAIM).execute(Tuple.of(stage.sql(), limit, lease.toMillis(), stage.from().sql(), CLAIM_SCAN))
         .map(rows -> {
           List<Claim> claims = new ArrayList<>();
           rows.forEach(r -> claims.add(new Claim(stage, r.getLong("group_id"), r.getLong("token"), r.getInteger("attempts"))));
@@ -320,11 +316,16 @@ public final class Pipeline {
     });
   }
 
-  /** How many incidents wait in each waiting state: the pipeline's queue depth. */
+  /**
+   * How many incidents wait in each waiting state (the pipeline's queue depth), counted up to
+   * {@link #DEPTH_CAP}: a figure at the cap means at least that many. Counting a storm's whole
+   * backlog every 15 s would cost PostgreSQL more than the figure is worth.
+   */
   public Future<Map<PipelineState, Long>> depth() {
-    return pool.query("""
-            SELECT pipeline_state, count(*) AS n FROM incidents
-            WHERE pipeline_state IN ('received', 'enriched', 'routed') GROUP BY pipeline_state""").execute()
+    String count = "SELECT '%1$s' AS pipeline_state, (SELECT count(*) FROM (SELECT 1 FROM incidents"
+        + " WHERE pipeline_state = '%1$s' LIMIT $1) w) AS n";
+    String sql = PipelineState.WAITING.stream().map(s -> count.formatted(s.sql())).collect(java.util.stream.Collectors.joining(" UNION ALL "));
+    return pool.preparedQuery(sql).execute(Tuple.of(DEPTH_CAP))
         .map(rows -> {
           Map<PipelineState, Long> depth = new EnumMap<>(PipelineState.class);
           PipelineState.WAITING.forEach(s -> depth.put(s, 0L));
