@@ -115,19 +115,23 @@ public final class EnrichmentVerticle extends VerticleBase {
 
   /** One claimed group: its resolutions pass on, each alert name of its firing incidents is enriched once. */
   private Future<Void> work(Claim claim) {
-    return slices(claim, components.intakeLoad().busy() ? BUSY_SLICE : GROUP_SLICE, 0)
-        .onSuccess(v -> StageLoop.wake(vertx.eventBus(), Stage.NOTIFY));
+    // While the intake is busy, one slice per claim: the stage yields between its claims, and
+    // the rest of the group waits in the database (the notifier leaves a group whose enrichment
+    // is under way alone for a while, Pipeline#ENRICHING_GRACE).
+    Future<Integer> done = components.intakeLoad().busy() ? slice(claim, BUSY_SLICE) : slices(claim, GROUP_SLICE, 0);
+    return done.onSuccess(v -> StageLoop.wake(vertx.eventBus(), Stage.NOTIFY)).mapEmpty();
   }
 
   /**
    * Slice after slice until the group has nothing waiting (up to {@link #MAX_PER_CLAIM}), so the
    * notifier, which cannot claim a group while it is held, never sees a large group half enriched
-   * and sends it as one message. Later slices reuse the enrichment the first one made.
+   * and sends it as one message. Later slices reuse the enrichment the first one made. Returns
+   * how many incidents it took.
    */
-  private Future<Void> slices(Claim claim, int slice, int done) {
+  private Future<Integer> slices(Claim claim, int slice, int done) {
     return slice(claim, slice).compose(taken -> taken == slice && done + taken + GROUP_SLICE <= MAX_PER_CLAIM
         ? slices(claim, GROUP_SLICE, done + taken)
-        : Future.succeededFuture());
+        : Future.succeededFuture(done + taken));
   }
 
   /** One slice of the group's waiting incidents; returns how many it took. */

@@ -32,13 +32,20 @@ public final class Pipeline {
 
   /** How many due rows the claim looks through for groups: bounded work per claim under a storm. */
   private static final int CLAIM_SCAN = 500;
+  /**
+   * How long the notifier leaves a group alone while its enrichment is under way (the oldest of
+   * its due received incidents waited less than this): the enrich stage, which takes one slice
+   * of a group per claim while the intake is busy, is about to finish it, and the group makes
+   * one message. Past it, the notifier sends what is enriched, so a long storm is not silent.
+   */
+  public static final Duration ENRICHING_GRACE = Duration.ofSeconds(60);
   /** The queue depth counts no further than this per state. */
   public static final int DEPTH_CAP = 100_000;
 
   // The groups come from pipeline_due_groups (V21): a walk along the due index that a storm's
   // stale statistics cannot turn into a scan of every waiting incident.
   private static final String CLAIM = """
-      WITH ready AS (SELECT g AS group_id FROM pipeline_due_groups($4, $5, $2) AS g)
+      WITH ready AS (SELECT g AS group_id FROM pipeline_due_groups($4, $5, $2, $6::bigint * interval '1 millisecond') AS g)
       INSERT INTO pipeline_claims AS c (stage, group_id, token, lease_until, attempts)
       SELECT $1, group_id, nextval('pipeline_claim_token'), now() + $3::bigint * interval '1 millisecond', 1 FROM ready
       ON CONFLICT (stage, group_id) DO UPDATE SET token = EXCLUDED.token, lease_until = EXCLUDED.lease_until,
@@ -94,7 +101,7 @@ public final class Pipeline {
    * A group held by any stage is left alone: the notifier never sees a group half enriched.
    */
   public Future<List<Claim>> claim(Stage stage, int limit, Duration lease) {
-    return leases.preparedQuery(CLAIM).execute(Tuple.of(stage.sql(), limit, lease.toMillis(), stage.from().sql(), CLAIM_SCAN))
+    return leases.preparedQuery(CLAIM).execute(Tuple.of(stage.sql(), limit, lease.toMillis(), stage.from().sql(), CLAIM_SCAN, ENRICHING_GRACE.toMillis()))
         .map(rows -> {
           List<Claim> claims = new ArrayList<>();
           rows.forEach(r -> claims.add(new Claim(stage, r.getLong("group_id"), r.getLong("token"), r.getInteger("attempts"))));
