@@ -6,10 +6,16 @@
 # durable commits (fsync and synchronous_commit on, checked when psql is installed). Then,
 # for scale, Debian's Alertmanager on its own API (in memory).
 #
-#   bash bench/ingest.sh                       (from the repository root)
-#   DURATION=10s IRIS_JAR=/tmp/iris.jar bash bench/ingest.sh
+# A 2-core VM's speed drifts by a third from one minute to the next, so the two nodes are
+# measured in ROUNDS interleaved pairs (the order alternates) and the figures are medians:
+# the ratio is the median of the rounds' ratios. The drain is measured after the first
+# default storm.
 #
-# Env: DURATION (wrk -d per run, default 30s), IRIS_JAR (default target/iris.jar),
+#   bash bench/ingest.sh                       (from the repository root)
+#   DURATION=10s ROUNDS=1 IRIS_JAR=/tmp/iris.jar bash bench/ingest.sh
+#
+# Env: DURATION (wrk -d per run, default 30s), ROUNDS (pairs of runs, default 3),
+#      IRIS_JAR (default target/iris.jar),
 #      IRIS_SHARED (default ../shared; alert rules in $IRIS_SHARED/data/alert-rules),
 #      ALERTMANAGER=0 (skip the Alertmanager run), JAVA_OPTS (JVM flags, default -Xmx256m:
 #      the heap Iris is sized for), KEEP_TMP=1 (keep logs and data for a post-mortem).
@@ -19,6 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_DIR=bench
 DURATION=${DURATION:-30s}
+ROUNDS=${ROUNDS:-3}
 IRIS_JAR=${IRIS_JAR:-target/iris.jar}
 IRIS_SHARED=${IRIS_SHARED:-../shared}
 RULES_DIR=$IRIS_SHARED/data/alert-rules
@@ -102,12 +109,13 @@ run_wrk() {
 # --- payload templates from the real alert rules -------------------------------------
 python3 "$BENCH_DIR/make_payloads.py" "$RULES_DIR" "$tmp/rules.lua"
 
-# measure NAME [IRIS_X=value ...]: starts Iris with these settings on a fresh data directory,
-# loads it with wrk while sampling its RSS, checks that what was acknowledged was committed,
-# stops it. Writes "name=value" lines to $tmp/NAME.result.
+# measure NAME DRAIN [IRIS_X=value ...]: starts Iris with these settings on a fresh data
+# directory, loads it with wrk while sampling its RSS, checks that what was acknowledged was
+# committed, waits for the drain when DRAIN is 1, stops it. Writes "name=value" lines to
+# $tmp/NAME.result.
 measure() {
-  local name=$1
-  shift
+  local name=$1 drain=$2
+  shift 2
   rm -rf "$tmp/data"
   start_iris "$@"
   if command -v psql >/dev/null; then
@@ -158,7 +166,7 @@ measure() {
   fi
   # Drain: with the whole pipeline on this node, every incident must reach a final state.
   local drain_s="" downstream="" total=""
-  if [ "$name" = default ] && command -v psql >/dev/null; then
+  if [ "$drain" = 1 ] && command -v psql >/dev/null; then
     local waiting started_drain=$SECONDS
     while :; do
       waiting=$(psql -w -h 127.0.0.1 -p "$pg_port" -U postgres -d iris -At -c \
@@ -191,9 +199,19 @@ measure() {
 # get NAME KEY -> a figure measure wrote.
 get() { sed -n "s/^$2=//p" "$tmp/$1.result"; }
 
-measure default
-# The same build with the intake alone: what the other roles cost the intake on this machine.
-measure ingest_only IRIS_ROLES=ingest
+# The same build with the intake alone (IRIS_ROLES=ingest): what the other roles cost the
+# intake on this machine. Odd rounds start with the default node, even rounds with the other.
+for round in $(seq 1 "$ROUNDS"); do
+  drain=0
+  [ "$round" = 1 ] && drain=1
+  if [ $((round % 2)) = 1 ]; then
+    measure "default_$round" "$drain"
+    measure "ingest_only_$round" 0 IRIS_ROLES=ingest
+  else
+    measure "ingest_only_$round" 0 IRIS_ROLES=ingest
+    measure "default_$round" 0
+  fi
+done
 
 # --- Alertmanager, for scale ------------------------------------------------------------
 am_alerts_per_s=""
@@ -227,22 +245,35 @@ EOF
 fi
 
 # --- results ----------------------------------------------------------------------------
-d=$(get default alerts_per_s)
-i=$(get ingest_only alerts_per_s)
+# all NAME KEY -> the figure of every round, one per line.
+all() { for r in $(seq 1 "$ROUNDS"); do get "$1_$r" "$2"; done; }
+# median [FORMAT] < figures: the middle one (the mean of the middle two for an even count).
+median() {
+  sort -n | awk -v f="${1:-%.0f}" '{ v[NR] = $1 } END { printf f "\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+ratios=$(for r in $(seq 1 "$ROUNDS"); do
+  awk -v d="$(get "default_$r" alerts_per_s)" -v i="$(get "ingest_only_$r" alerts_per_s)" 'BEGIN { printf "%.2f\n", (i > 0 ? d / i : 0) }'
+done)
+log "ratios by round: $(echo $ratios)"
+d=$(all default alerts_per_s | median)
+i=$(all ingest_only alerts_per_s | median)
+echo "rounds: $ROUNDS"
 echo "default_alerts_per_s: $d"
 echo "ingest_only_alerts_per_s: $i"
-echo "ratio_default_to_ingest_only: $(awk -v d="$d" -v i="$i" 'BEGIN { printf "%.2f", (i > 0 ? d / i : 0) }')"
-echo "default_p99_ms: $(get default p99_ms)"
-echo "ingest_only_p99_ms: $(get ingest_only p99_ms)"
-echo "default_non2xx: $(get default non2xx)"
-echo "ingest_only_non2xx: $(get ingest_only non2xx)"
-echo "default_socket_errors: $(get default socket_errors)"
-echo "ingest_only_socket_errors: $(get ingest_only socket_errors)"
-echo "default_peak_rss_mb: $(get default peak_rss_mb)"
-[ -z "$(get default drain_s)" ] || {
-  echo "default_incidents: $(get default incidents)"
-  echo "default_drain_s: $(get default drain_s)"
-  echo "default_downstream_alerts_per_s: $(get default downstream_alerts_per_s)"
+echo "ratio_default_to_ingest_only: $(echo "$ratios" | median %.2f)"
+echo "ratio_default_to_ingest_only_worst: $(echo "$ratios" | sort -n | head -1)"
+echo "default_p99_ms: $(all default p99_ms | median)"
+echo "default_p99_ms_worst: $(all default p99_ms | sort -n | tail -1)"
+echo "ingest_only_p99_ms: $(all ingest_only p99_ms | median)"
+echo "default_non2xx: $(all default non2xx | awk '{ n += $1 } END { print n }')"
+echo "ingest_only_non2xx: $(all ingest_only non2xx | awk '{ n += $1 } END { print n }')"
+echo "default_socket_errors: $(all default socket_errors | awk '{ n += $1 } END { print n }')"
+echo "ingest_only_socket_errors: $(all ingest_only socket_errors | awk '{ n += $1 } END { print n }')"
+echo "default_peak_rss_mb: $(all default peak_rss_mb | sort -n | tail -1)"
+[ -z "$(get default_1 drain_s)" ] || {
+  echo "default_incidents: $(get default_1 incidents)"
+  echo "default_drain_s: $(get default_1 drain_s)"
+  echo "default_downstream_alerts_per_s: $(get default_1 downstream_alerts_per_s)"
 }
 if [ -n "$am_alerts_per_s" ]; then
   echo "alertmanager_alerts_per_s: $am_alerts_per_s"
