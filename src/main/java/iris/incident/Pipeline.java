@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 
 /**
  * The one owner of {@code incidents.pipeline_state}: every move of an incident between states
@@ -41,6 +42,11 @@ public final class Pipeline {
   public static final Duration ENRICHING_GRACE = Duration.ofSeconds(60);
   /** The queue depth counts no further than this per state. */
   public static final int DEPTH_CAP = 100_000;
+  // One capped count per waiting state, each naming its state so that a partial index applies.
+  private static final String DEPTH = PipelineState.WAITING.stream()
+      .map(s -> "SELECT '%1$s' AS pipeline_state, (SELECT count(*) FROM (SELECT 1 FROM incidents WHERE pipeline_state = '%1$s' LIMIT $1) w) AS n"
+          .formatted(s.sql()))
+      .collect(Collectors.joining(" UNION ALL "));
 
   // The groups come from pipeline_due_groups (V21): a walk along the due index that a storm's
   // stale statistics cannot turn into a scan of every waiting incident.
@@ -101,7 +107,8 @@ public final class Pipeline {
    * A group held by any stage is left alone: the notifier never sees a group half enriched.
    */
   public Future<List<Claim>> claim(Stage stage, int limit, Duration lease) {
-    return leases.preparedQuery(CLAIM).execute(Tuple.of(stage.sql(), limit, lease.toMillis(), stage.from().sql(), CLAIM_SCAN, ENRICHING_GRACE.toMillis()))
+    Tuple params = Tuple.of(stage.sql(), limit, lease.toMillis(), stage.from().sql(), CLAIM_SCAN, ENRICHING_GRACE.toMillis());
+    return leases.preparedQuery(CLAIM).execute(params)
         .map(rows -> {
           List<Claim> claims = new ArrayList<>();
           rows.forEach(r -> claims.add(new Claim(stage, r.getLong("group_id"), r.getLong("token"), r.getInteger("attempts"))));
@@ -329,10 +336,7 @@ public final class Pipeline {
    * backlog every 15 s would cost PostgreSQL more than the figure is worth.
    */
   public Future<Map<PipelineState, Long>> depth() {
-    String count = "SELECT '%1$s' AS pipeline_state, (SELECT count(*) FROM (SELECT 1 FROM incidents"
-        + " WHERE pipeline_state = '%1$s' LIMIT $1) w) AS n";
-    String sql = PipelineState.WAITING.stream().map(s -> count.formatted(s.sql())).collect(java.util.stream.Collectors.joining(" UNION ALL "));
-    return pool.preparedQuery(sql).execute(Tuple.of(DEPTH_CAP))
+    return pool.preparedQuery(DEPTH).execute(Tuple.of(DEPTH_CAP))
         .map(rows -> {
           Map<PipelineState, Long> depth = new EnumMap<>(PipelineState.class);
           PipelineState.WAITING.forEach(s -> depth.put(s, 0L));
