@@ -1,15 +1,8 @@
 package iris.console;
 
-import iris.ConfigException;
+import iris.GeneratedSecret;
 import iris.IrisConfig;
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,34 +30,7 @@ public final class LinkKeyBootstrap {
       return config.withConsoleLinkKey("");
     }
     Path file = config.dataDir().resolve(KEY_FILE);
-    try {
-      if (!Files.exists(file)) {
-        write(file, newKey());
-        LOG.info("Generated the key that signs one-click links into {}", file.toAbsolutePath());
-      }
-      String key = Files.readString(file).strip();
-      if (key.isEmpty()) {
-        throw new ConfigException("console.link_key: " + file + " is empty; delete it to have a new key generated");
-      }
-      return config.withConsoleLinkKey(key);
-    } catch (IOException e) {
-      throw new ConfigException("console.link_key: cannot read or write " + file + ": " + e.getMessage());
-    }
-  }
-
-  private static String newKey() {
-    byte[] bytes = new byte[32];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  private static void write(Path file, String key) throws IOException {
-    Files.createDirectories(file.getParent());
-    try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (FileAlreadyExistsException e) {
-      return; // another process sharing the data directory made it first
-    }
-    Files.writeString(file, key + "\n", StandardOpenOption.WRITE);
+    return config.withConsoleLinkKey(GeneratedSecret.readOrGenerate(file, "console.link_key", "key",
+        made -> LOG.info("Generated the key that signs one-click links into {}", made.toAbsolutePath())));
   }
 }

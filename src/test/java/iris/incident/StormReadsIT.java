@@ -87,15 +87,12 @@ class StormReadsIT {
     List<Claim> second = await(pipeline.claim(Stage.ENRICH, 16, Duration.ofMinutes(1)));
     assertTrue(!second.isEmpty() && second.stream().noneMatch(c -> c.groupId() <= 2),
         "claimed groups are left alone: " + second);
-    await(pipeline.release(first.get(0)));
-    await(pipeline.release(first.get(1)));
-    second.forEach(c -> {
-      try {
-        await(pipeline.release(c));
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    for (Claim c : first) {
+      await(pipeline.release(c));
+    }
+    for (Claim c : second) {
+      await(pipeline.release(c));
+    }
   }
 
   /**
